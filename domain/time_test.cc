@@ -112,3 +112,35 @@ TEST(Result, PropagatesTheFirstErrorInOneLine) {
 
 }  // namespace
 }  // namespace rxdesk
+
+#include "domain/role.h"
+
+namespace rxdesk {
+namespace {
+
+TEST(Role, ParsesEveryRoleOfTheProductTableAndNothingElse) {
+  for (Role r : {Role::kMember, Role::kAgent, Role::kPharmacist, Role::kSupervisor, Role::kPrivacyOfficer,
+                 Role::kAdmin}) {
+    EXPECT_EQ(ParseRole(ToString(r)), r);
+  }
+  EXPECT_EQ(ParseRole("Admin"), std::nullopt);
+  EXPECT_EQ(ParseRole(""), std::nullopt);
+}
+
+TEST(Role, OnlyMembersMaySkipTwoFactors) {
+  EXPECT_FALSE(IsWorkforce(Role::kMember));
+  EXPECT_TRUE(IsWorkforce(Role::kAdmin));
+  EXPECT_TRUE(IsWorkforce(Role::kAgent));
+}
+
+TEST(Role, AdminsAndPrivacyOfficersDoNotServeMembersByDefault) {
+  EXPECT_TRUE(ServesMembers(Role::kAgent));
+  EXPECT_TRUE(ServesMembers(Role::kPharmacist));
+  EXPECT_TRUE(ServesMembers(Role::kSupervisor));
+  EXPECT_FALSE(ServesMembers(Role::kAdmin));
+  EXPECT_FALSE(ServesMembers(Role::kPrivacyOfficer));
+  EXPECT_FALSE(ServesMembers(Role::kMember));
+}
+
+}  // namespace
+}  // namespace rxdesk

@@ -1,0 +1,83 @@
+// Routes: method + path pattern + authorization rule + handler, in one table.
+//
+//   router.Add("GET", "/v1/members/{id}", {.roles = {Role::kAgent, Role::kMember}}, "Read a member",
+//              [&](RouteContext& c) { return members.Get(c, c.Param(0)); });
+//
+// The router authenticates the bearer token and enforces the route's role rule
+// before any handler runs, so no route can forget it. Which *records* a member
+// may touch (their own) is checked by the service, which knows the data.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http_server.h"
+#include "domain/role.h"
+#include "domain/time.h"
+#include "services/caller.h"
+
+namespace rxdesk {
+
+
+struct RouteRule {
+  bool is_public = false;   // no token needed
+  std::vector<Role> roles;  // who may call (ignored when public)
+};
+
+struct RouteContext {
+  HttpRequest& request;
+  std::vector<std::string> params;
+  std::optional<Principal> principal;
+  std::string pattern;
+
+  const std::string& Param(std::size_t i) const { return params.at(i); }
+};
+
+using RouteHandler = std::function<HttpResponse(RouteContext&)>;
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  RouteRule rule;
+  std::string summary;
+  std::string tag;
+};
+
+class Router {
+ public:
+  // Maps a bearer token to its principal; refuses with `unauthenticated`.
+  using Authenticator = std::function<Result<Principal>(std::string_view token)>;
+  // Called when a caller is refused by a route's role rule (to audit the attempt).
+  using DeniedHook = std::function<void(const RouteContext&)>;
+
+  explicit Router(Authenticator authenticate, DeniedHook on_denied = nullptr);
+
+  // Requires a pattern of '/'-separated segments where `{name}` (optionally
+  // followed by a literal suffix such as `.pdf`) matches one non-empty segment.
+  void Add(std::string method, std::string pattern, RouteRule rule, std::string summary, std::string tag,
+           RouteHandler handler);
+
+  // Matches, authenticates, authorizes, then runs the handler. 404 for an unknown
+  // path, 405 (with Allow) for a known path with another method, 415 for a body
+  // that is not JSON. `matched_pattern` receives the route's pattern for logs.
+  HttpResponse Handle(HttpRequest& request, std::string* matched_pattern);
+
+  const std::vector<RouteInfo>& routes() const { return infos_; }
+
+ private:
+  struct Route {
+    RouteInfo info;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+  };
+  static bool Match(const Route& route, const std::vector<std::string_view>& parts, std::vector<std::string>& params);
+
+  Authenticator authenticate_;
+  DeniedHook on_denied_;
+  std::vector<Route> routes_;
+  std::vector<RouteInfo> infos_;
+};
+
+}  // namespace rxdesk

@@ -1,0 +1,72 @@
+#include "infra/log.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+
+#include "domain/time.h"
+
+namespace rxdesk {
+namespace {
+
+std::shared_ptr<spdlog::logger>& Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::stderr_logger_mt("rxdesk");
+    l->set_pattern("%v");
+    return l;
+  }();
+  return logger;
+}
+
+spdlog::level::level_enum ToSpd(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return spdlog::level::debug;
+    case LogLevel::kInfo: return spdlog::level::info;
+    case LogLevel::kWarn: return spdlog::level::warn;
+    case LogLevel::kError: return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+std::string_view Name(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void InitLogging(LogLevel min_level, const std::string& file_path) {
+  if (!file_path.empty()) {
+    auto l = spdlog::basic_logger_mt("rxdesk-file", file_path);
+    l->set_pattern("%v");
+    Logger() = l;
+  }
+  Logger()->set_level(ToSpd(min_level));
+  Logger()->flush_on(spdlog::level::info);
+}
+
+void Log(LogLevel level, std::string_view event, nlohmann::json fields) {
+  auto& logger = Logger();
+  if (!logger->should_log(ToSpd(level))) return;
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::string ts = FormatInstant(std::chrono::floor<std::chrono::seconds>(now));
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(ms));
+  ts.replace(ts.size() - 1, 1, frac);
+  nlohmann::json line = {{"ts", ts}, {"level", Name(level)}, {"event", event}};
+  if (fields.is_object()) {
+    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = std::move(it.value());
+  }
+  logger->log(ToSpd(level), line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace rxdesk

@@ -1,0 +1,264 @@
+#include "store/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace rxdesk {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;  // {BLOB} and {APPEND_ONLY table} are expanded per dialect
+};
+
+// Never edit a migration that has shipped: add a new one.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "accounts, members, prescriptions, orders, audit", R"SQL(
+CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL
+);
+CREATE TABLE drugs (
+  ndc TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  strength TEXT,
+  form TEXT,
+  schedule TEXT NOT NULL,
+  generic INTEGER NOT NULL,
+  maintenance INTEGER NOT NULL
+);
+-- PHI columns (*_enc) are encrypted per field; *_index columns are keyed blind indexes.
+CREATE TABLE members (
+  id TEXT PRIMARY KEY,
+  member_number_enc {BLOB} NOT NULL,
+  member_number_index TEXT NOT NULL UNIQUE,
+  first_name_enc {BLOB} NOT NULL,
+  last_name_enc {BLOB} NOT NULL,
+  date_of_birth_enc {BLOB} NOT NULL,
+  address_enc {BLOB} NOT NULL,
+  email_enc {BLOB},
+  phone_enc {BLOB},
+  name_dob_index TEXT NOT NULL,
+  email_index TEXT,
+  phone_index TEXT,
+  plan_id TEXT REFERENCES plans(id),
+  key_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX members_name_dob ON members(name_dob_index);
+CREATE INDEX members_email ON members(email_index);
+CREATE INDEX members_phone ON members(phone_index);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  totp_secret_enc {BLOB},
+  totp_last_step BIGINT NOT NULL DEFAULT 0,
+  member_id TEXT UNIQUE REFERENCES members(id),
+  locked_until TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE login_failures (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  at TEXT NOT NULL
+);
+CREATE INDEX login_failures_user ON login_failures(user_id, at);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE prescriptions (
+  rx_number TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  ndc TEXT NOT NULL,
+  drug_name TEXT NOT NULL,
+  strength TEXT,
+  form TEXT,
+  schedule TEXT NOT NULL,
+  quantity_milli BIGINT NOT NULL,
+  days_supply INTEGER NOT NULL,
+  refills_authorized INTEGER NOT NULL,
+  refills_remaining INTEGER NOT NULL,
+  written_date TEXT NOT NULL,
+  prescriber_npi TEXT NOT NULL,
+  prescriber_name TEXT NOT NULL,
+  prescriber_dea TEXT,
+  daw INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  prior_auth_required INTEGER NOT NULL DEFAULT 0,
+  prior_auth_approved INTEGER NOT NULL DEFAULT 0,
+  transfer_count INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX prescriptions_member ON prescriptions(member_id);
+CREATE TABLE fills (
+  id TEXT PRIMARY KEY,
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  fill_date TEXT NOT NULL,
+  quantity_milli BIGINT NOT NULL,
+  days_supply INTEGER NOT NULL,
+  is_refill INTEGER NOT NULL,
+  override_reason_enc {BLOB},
+  order_id TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX fills_rx ON fills(rx_number, fill_date);
+CREATE TABLE orders (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  status TEXT NOT NULL,
+  speed TEXT NOT NULL,
+  ship_date TEXT NOT NULL,
+  eta_earliest TEXT NOT NULL,
+  eta_latest TEXT NOT NULL,
+  fee_cents BIGINT NOT NULL,
+  address_enc {BLOB} NOT NULL,
+  carrier TEXT,
+  tracking_number TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX orders_member ON orders(member_id, created_at);
+CREATE INDEX orders_rx ON orders(rx_number, status);
+CREATE TABLE order_events (
+  id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  carrier TEXT,
+  tracking_number TEXT,
+  note TEXT,
+  actor_id TEXT NOT NULL
+);
+CREATE INDEX order_events_order ON order_events(order_id, at);
+CREATE TABLE idempotency_keys (
+  principal TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  route TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (principal, idem_key)
+);
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+-- Append-only, hash-chained: each row's hash covers its fields and the previous hash.
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  member_id TEXT,
+  request_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_member ON audit_log(member_id, seq);
+CREATE INDEX audit_actor ON audit_log(actor_id, seq);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+{APPEND_ONLY audit_log}
+)SQL"},
+  };
+  return kMigrations;
+}
+
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+std::string AppendOnlyGuard(Dialect dialect, const std::string& table) {
+  if (dialect == Dialect::kSqlite) {
+    return "CREATE TRIGGER " + table + "_no_update BEFORE UPDATE ON " + table +
+           " BEGIN SELECT RAISE(ABORT, 'append-only table'); END;\n"
+           "CREATE TRIGGER " + table + "_no_delete BEFORE DELETE ON " + table +
+           " BEGIN SELECT RAISE(ABORT, 'append-only table'); END;\n";
+  }
+  return "CREATE OR REPLACE FUNCTION rxdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+         "RAISE EXCEPTION 'append-only table'; END $$;\n"
+         "CREATE TRIGGER " + table + "_append_only BEFORE UPDATE OR DELETE ON " + table +
+         " FOR EACH ROW EXECUTE FUNCTION rxdesk_append_only();\n";
+}
+
+std::string Render(const char* sql, Dialect dialect) {
+  std::string out = sql;
+  ReplaceAll(out, "{BLOB}", dialect == Dialect::kSqlite ? "BLOB" : "BYTEA");
+  for (std::size_t pos = out.find("{APPEND_ONLY "); pos != std::string::npos; pos = out.find("{APPEND_ONLY ")) {
+    const std::size_t end = out.find('}', pos);
+    const std::string table = out.substr(pos + 13, end - pos - 13);
+    out.replace(pos, end - pos + 1, AppendOnlyGuard(dialect, table));
+  }
+  return out;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> CurrentSchemaVersion(Connection& conn) {
+  RXD_TRY(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                    "description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return static_cast<int>(rows.at(0).Int(0));
+}
+
+Result<int> Migrate(Connection& conn) {
+  RXD_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(conn));
+  if (current > LatestSchemaVersion()) {
+    return MakeError("schema_too_new", "the database has schema version " + std::to_string(current) +
+                                           " but this rxdesk supports up to " + std::to_string(LatestSchemaVersion()) +
+                                           "; run a newer rxdesk");
+  }
+  int applied = 0;
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    RXD_TRY(conn.Begin());
+    Status s = conn.ExecScript(Render(m.sql, conn.dialect()));
+    if (s.ok()) {
+      s = conn.Exec("INSERT INTO schema_migrations(version, description, applied_at) VALUES (?, ?, "
+                    "CURRENT_TIMESTAMP)",
+                    {Value(m.version), Value(m.description)})
+              .ok()
+              ? OkStatus()
+              : Status(MakeError("store_error", "cannot record migration"));
+    }
+    if (!s.ok()) {
+      (void)conn.Rollback();
+      return MakeError(s.error().code, "migration " + std::to_string(m.version) + " failed: " + s.error().message);
+    }
+    RXD_TRY(conn.Commit());
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace rxdesk

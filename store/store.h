@@ -1,0 +1,69 @@
+// The store as the services see it: a pool of read connections and the one
+// group-commit writer, over SQLite (default) or PostgreSQL.
+//
+//   RXD_ASSIGN_OR_RETURN(auto store, Store::Open({.sqlite_path = "data/rxdesk.db"}));
+//   auto rows = store->Read([&](Connection& c) { return c.Query("SELECT ...", {...}); });
+//   RXD_TRY(store->Write([&](WriteContext& w) -> Status { ... }));
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/db.h"
+#include "store/writer.h"
+
+namespace rxdesk {
+
+struct StoreOptions {
+  std::string sqlite_path;        // used when postgres_conninfo is empty
+  std::string postgres_conninfo;  // libpq conninfo; selects PostgreSQL
+  std::string sqlite_synchronous = "FULL";
+  int busy_timeout_ms = 5000;
+  bool migrate = true;            // apply missing migrations at open
+};
+
+class Store {
+ public:
+  // Opens (and by default migrates) the store. Refusals: store_unavailable,
+  // schema_too_new, and the connection's errors.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  Dialect dialect() const { return dialect_; }
+
+  // Runs fn(Connection&) on a pooled read connection and returns what it returns.
+  template <typename F>
+  auto Read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    Lease lease(*this);
+    if (!lease.conn) return Error{"store_unavailable", "cannot open a read connection", ""};
+    return fn(*lease.conn);
+  }
+
+  // See Writer::Write.
+  Status Write(WriteJob job) { return writer_->Write(std::move(job)); }
+
+  WriterStats writer_stats() const { return writer_->stats(); }
+
+  // A fresh connection (for tools: seed, audit verify).
+  Result<std::unique_ptr<Connection>> Connect() const;
+
+ private:
+  struct Lease {
+    explicit Lease(Store& s);
+    ~Lease();
+    Store& store;
+    std::unique_ptr<Connection> conn;
+  };
+
+  explicit Store(StoreOptions options, Dialect dialect) : options_(std::move(options)), dialect_(dialect) {}
+
+  StoreOptions options_;
+  Dialect dialect_;
+  std::unique_ptr<Writer> writer_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
+};
+
+}  // namespace rxdesk
