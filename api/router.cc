@@ -27,11 +27,10 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 Router::Router(Authenticator authenticate, DeniedHook on_denied)
     : authenticate_(std::move(authenticate)), on_denied_(std::move(on_denied)) {}
 
-void Router::Add(std::string method, std::string pattern, RouteRule rule, std::string summary, std::string tag,
-                 RouteHandler handler) {
+void Router::Add(RouteInfo info, RouteHandler handler) {
   Route r;
-  for (std::string_view s : SplitPath(pattern)) r.segments.emplace_back(s);
-  r.info = RouteInfo{std::move(method), std::move(pattern), std::move(rule), std::move(summary), std::move(tag)};
+  for (std::string_view s : SplitPath(info.pattern)) r.segments.emplace_back(s);
+  r.info = std::move(info);
   r.handler = std::move(handler);
   infos_.push_back(r.info);
   routes_.push_back(std::move(r));

@@ -1,7 +1,8 @@
 // Routes: method + path pattern + authorization rule + handler, in one table.
 //
-//   router.Add("GET", "/v1/members/{id}", {.roles = {Role::kAgent, Role::kMember}}, "Read a member",
-//              [&](RouteContext& c) { return members.Get(c, c.Param(0)); });
+//   router.Add({.method = "GET", .pattern = "/v1/members/{id}", .rule = {.roles = {Role::kAgent}},
+//               .summary = "Read a member", .tag = "members"},
+//              [&](RouteContext& c) { return ...; });
 //
 // The router authenticates the bearer token and enforces the route's role rule
 // before any handler runs, so no route can forget it. Which *records* a member
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +39,17 @@ struct RouteContext {
 
 using RouteHandler = std::function<HttpResponse(RouteContext&)>;
 
+// One route as documented in the OpenAPI document.
 struct RouteInfo {
   std::string method;
   std::string pattern;
   RouteRule rule;
   std::string summary;
   std::string tag;
+  nlohmann::json request_schema = nullptr;   // JSON Schema of the body, if any
+  nlohmann::json response_schema = nullptr;  // JSON Schema of the success body
+  int success_status = 200;
+  bool idempotent_create = false;            // accepts Idempotency-Key
 };
 
 class Router {
@@ -56,8 +63,7 @@ class Router {
 
   // Requires a pattern of '/'-separated segments where `{name}` (optionally
   // followed by a literal suffix such as `.pdf`) matches one non-empty segment.
-  void Add(std::string method, std::string pattern, RouteRule rule, std::string summary, std::string tag,
-           RouteHandler handler);
+  void Add(RouteInfo info, RouteHandler handler);
 
   // Matches, authenticates, authorizes, then runs the handler. 404 for an unknown
   // path, 405 (with Allow) for a known path with another method, 415 for a body

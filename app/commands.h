@@ -1,0 +1,34 @@
+// The subcommands of `rxdesk`. Each returns the process exit code of API.md:
+// 0 ok, 2 usage or config error (with a message naming the problem), 1 other failure.
+#pragma once
+
+#include <string>
+
+namespace rxdesk {
+
+struct CommonFlags {
+  std::string config_path;
+  std::string data_dir = "./data";
+};
+struct ServeFlags {
+  std::string listen;
+};
+struct SeedFlags {
+  bool demo = false;
+  int members = 200;
+  unsigned long long seed = 20261123;
+};
+struct UserCreateFlags {
+  std::string username;
+  std::string role;
+  bool password_stdin = false;
+  std::string member_id;
+};
+
+int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ);
+int RunSeed(const CommonFlags& common, const SeedFlags& flags, char** environ);
+int RunMigrate(const CommonFlags& common, char** environ);
+int RunUserCreate(const CommonFlags& common, const UserCreateFlags& flags, char** environ);
+int RunAuditVerify(const CommonFlags& common, char** environ);
+
+}  // namespace rxdesk

@@ -1,0 +1,54 @@
+#include "app/config.h"
+
+namespace rxdesk {
+namespace {
+
+Status OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed) {
+    if (v == a) return OkStatus();
+  }
+  std::string list;
+  for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return MakeError("config_invalid", "must be one of " + list);
+}
+
+}  // namespace
+
+void BindConfig(Config& c, ConfigBinder& b) {
+  b.String("server", "listen", &c.server.listen);
+  b.Int("server", "io_threads", &c.server.io_threads, 0, 64);
+  b.Int("server", "worker_threads", &c.server.worker_threads, 1, 512);
+  b.Int("server", "max_body_bytes", &c.server.max_body_bytes, 1024, 64 << 20);
+  b.Int("server", "read_timeout_s", &c.server.read_timeout_s, 1, 3600);
+  b.String("server", "log_level", &c.server.log_level,
+           [](const std::string& v) { return OneOf(v, {"debug", "info", "warn", "error"}); });
+
+  b.String("store", "backend", &c.store.backend, [](const std::string& v) { return OneOf(v, {"sqlite", "postgres"}); });
+  b.String("store", "sqlite_file", &c.store.sqlite_file);
+  b.String("store", "sqlite_synchronous", &c.store.sqlite_synchronous,
+           [](const std::string& v) { return OneOf(v, {"NORMAL", "FULL", "EXTRA"}); });
+  b.String("store", "postgres_conninfo", &c.store.postgres_conninfo);
+
+  b.String("operator", "time_zone", &c.op.time_zone);
+  b.String("operator", "key_file", &c.op.key_file);
+
+  b.Int("auth", "lockout_failures", &c.auth.lockout_failures, 1, 100);
+  b.Int("auth", "lockout_window_minutes", &c.auth.lockout_window_minutes, 1, 24 * 60);
+  b.Int("auth", "lockout_minutes", &c.auth.lockout_minutes, 1, 24 * 60);
+  b.Int("auth", "workforce_token_minutes", &c.auth.workforce_token_minutes, 5, 24 * 60);
+  b.Int("auth", "member_token_minutes", &c.auth.member_token_minutes, 5, 24 * 60);
+  b.Int("auth", "password_min_length", &c.auth.password_min_length, 12, 128);
+  b.Int("auth", "argon2_ops", &c.auth.argon2_ops, 1, 10);
+  b.Int("auth", "argon2_mem_kib", &c.auth.argon2_mem_kib, 8 * 1024, 1024 * 1024);
+}
+
+Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
+  Config config;
+  ConfigBinder binder;
+  BindConfig(config, binder);
+  if (!toml_path.empty()) RXD_TRY(binder.LoadTomlFile(toml_path));
+  RXD_TRY(binder.ApplyEnvironment(environ, {"RXDESK_BIN"}));
+  return config;
+}
+
+}  // namespace rxdesk

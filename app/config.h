@@ -1,0 +1,50 @@
+// Every setting of rxdesk with its default (PRODUCT.md's *(config)* values and
+// the server's own), read from TOML and RXDESK_<SECTION>_<KEY> overrides.
+// docs/configuration.md and rxdesk.toml.sample list them all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "infra/config_binder.h"
+#include "services/auth_service.h"
+
+namespace rxdesk {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 0;        // 0: one per core
+  int worker_threads = 32;
+  int max_body_bytes = 1 << 20;
+  int read_timeout_s = 30;
+  std::string log_level = "info";
+};
+
+struct StoreConfig {
+  std::string backend = "sqlite";        // sqlite | postgres
+  std::string sqlite_file = "rxdesk.db"; // relative to the data dir
+  std::string sqlite_synchronous = "FULL";
+  std::string postgres_conninfo;         // e.g. "host=db1 dbname=rxdesk user=rxdesk"
+};
+
+struct OperatorConfig {
+  std::string time_zone = "America/Chicago";  // PRODUCT.md: business hours are CT
+  std::string key_file;                        // default: <data dir>/rxdesk.key
+};
+
+struct Config {
+  ServerConfig server;
+  StoreConfig store;
+  OperatorConfig op;
+  AuthPolicy auth;
+};
+
+// Binds every key of Config (used by the loader and by the docs test).
+void BindConfig(Config& config, ConfigBinder& binder);
+
+// Defaults, then the TOML file (if any), then the environment.
+// Refusal: config_invalid naming the key (and the line, for the file).
+Result<Config> LoadConfig(const std::string& toml_path, char** environ);
+
+}  // namespace rxdesk

@@ -1,0 +1,19 @@
+// Helpers to write audit entries for a caller's action.
+#pragma once
+
+#include <string>
+
+#include "services/caller.h"
+#include "store/audit_log.h"
+#include "store/store.h"
+
+namespace rxdesk {
+
+AuditEntry MakeAudit(const Caller& caller, Instant at, std::string action, std::string record_type,
+                     std::string record_id, std::string member_id, std::string outcome = "ok");
+
+// Commits one audit entry on its own (reads and refusals). The caller must not
+// return the data it audits unless this succeeded.
+Status AuditAlone(Store& store, const AuditEntry& entry);
+
+}  // namespace rxdesk

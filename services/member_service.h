@@ -1,0 +1,86 @@
+// Members: create, read, update, search by name + date of birth. Every read and
+// write of a member's PHI is audited in the same transaction as the change (a
+// read's audit entry is committed before the data is returned).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/address.h"
+#include "domain/clock.h"
+#include "nlohmann/json.hpp"
+#include "services/audit.h"
+#include "services/caller.h"
+#include "services/phi_vault.h"
+#include "store/store.h"
+
+namespace rxdesk {
+
+struct MemberInput {
+  std::string first_name;
+  std::string last_name;
+  Date date_of_birth{};
+  Address address;
+  std::optional<std::string> email;  // normalized
+  std::optional<std::string> phone;  // E.164
+  std::optional<std::string> plan_id;
+};
+
+struct MemberPatch {
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<Date> date_of_birth;
+  std::optional<Address> address;
+  std::optional<std::string> email;  // "" clears
+  std::optional<std::string> phone;  // "" clears
+  std::optional<std::string> plan_id;
+};
+
+struct Member {
+  std::string id;
+  std::string member_number;
+  std::string first_name;
+  std::string last_name;
+  Date date_of_birth{};
+  Address address;
+  std::string email;
+  std::string phone;
+  std::string plan_id;
+  std::string created_at;
+  std::string updated_at;
+};
+
+class MemberService {
+ public:
+  MemberService(Store& store, const PhiVault& vault, const Clock& clock) : store_(store), vault_(vault), clock_(clock) {}
+
+  // Workforce serving members only. Refusal: unknown_plan (422).
+  Result<Member> Create(const Caller& caller, const MemberInput& input);
+  // A member reads only their own record (another's: not_found, audited as denied).
+  Result<Member> Get(const Caller& caller, const std::string& id);
+  Result<Member> Update(const Caller& caller, const std::string& id, const MemberPatch& patch);
+  // Exact match on first + last name + date of birth (blind index; case and spacing ignored).
+  Result<std::vector<Member>> Search(const Caller& caller, const std::string& first_name, const std::string& last_name,
+                                     Date date_of_birth);
+
+  // Loads and decrypts without auditing: for services that audit the use themselves.
+  Result<std::optional<Member>> Load(Connection& conn, const std::string& id) const;
+
+  // Whether the caller may act on this member's records; refuses with not_found
+  // for another member's records (so their existence does not leak).
+  Status CheckOwnership(const Caller& caller, const std::string& member_id) const;
+
+ private:
+  std::string NameDobIndex(std::string_view first, std::string_view last, Date dob) const;
+  Result<Member> Decrypt(const Row& row) const;
+
+  Store& store_;
+  const PhiVault& vault_;
+  const Clock& clock_;
+};
+
+// The JSON form of an address (API and the sealed column).
+nlohmann::json AddressToJson(const Address& a);
+
+}  // namespace rxdesk
