@@ -47,7 +47,9 @@ HttpResponse JsonResponse(int status, const Json& body) {
 HttpResponse ErrorResponse(int status, const Error& error, const Json& details) {
   Json e = {{"code", error.code}, {"message", error.message}};
   if (!error.field.empty()) e["field"] = error.field;
-  if (!details.is_null()) e["details"] = details;
+  Json all = details.is_null() ? Json::object() : details;
+  for (const auto& [k, v] : error.details) all[k] = v;
+  if (!all.empty()) e["details"] = all;
   return JsonResponse(status, Json{{"error", std::move(e)}});
 }
 

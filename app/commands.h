@@ -29,6 +29,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
 int RunSeed(const CommonFlags& common, const SeedFlags& flags, char** environ);
 int RunMigrate(const CommonFlags& common, char** environ);
 int RunUserCreate(const CommonFlags& common, const UserCreateFlags& flags, char** environ);
+int RunUserTotp(const CommonFlags& common, const std::string& username, char** environ);
 int RunAuditVerify(const CommonFlags& common, char** environ);
 
 }  // namespace rxdesk

@@ -47,6 +47,11 @@ int main(int argc, char** argv) {
   user_create->add_flag("--password-stdin", user_flags.password_stdin, "read the password from stdin")->required();
   user_create->add_option("--member-id", user_flags.member_id, "for members: their member record id");
 
+  auto* user_totp = user->add_subcommand("totp", "print a workforce user's current 2FA code (demo and operator aid)");
+  add_common(user_totp);
+  std::string totp_username;
+  user_totp->add_option("--username", totp_username, "login name")->required();
+
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "walk the hash chain; non-zero exit naming the first broken entry");
@@ -63,6 +68,7 @@ int main(int argc, char** argv) {
   if (seed->parsed()) return rxdesk::RunSeed(common, seed_flags, environ);
   if (migrate->parsed()) return rxdesk::RunMigrate(common, environ);
   if (user_create->parsed()) return rxdesk::RunUserCreate(common, user_flags, environ);
+  if (user_totp->parsed()) return rxdesk::RunUserTotp(common, totp_username, environ);
   if (audit_verify->parsed()) return rxdesk::RunAuditVerify(common, environ);
   return 2;
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace rxdesk {
 
@@ -19,8 +20,15 @@ struct Error {
   std::string code;     // e.g. "invalid_request", "too_soon"
   std::string message;  // for people; never PHI, never SQL
   std::string field;    // e.g. "address.zip"; empty when not about one field
+  // Machine-readable facts about a refusal, e.g. {"next_eligible_date", "2026-12-01"}.
+  std::vector<std::pair<std::string, std::string>> details = {};
 
   bool operator==(const Error&) const = default;
+
+  Error&& With(std::string key, std::string value) && {
+    details.emplace_back(std::move(key), std::move(value));
+    return std::move(*this);
+  }
 };
 
 inline Error MakeError(std::string code, std::string message, std::string field = {}) {

@@ -71,7 +71,7 @@ Result<std::optional<Member>> MemberService::Load(Connection& conn, const std::s
   return std::optional<Member>(std::move(m));
 }
 
-Result<Member> MemberService::Create(const Caller& caller, const MemberInput& in) {
+Result<Member> MemberService::Create(const Caller& caller, const MemberInput& in, const CommitHook<Member>& on_commit) {
   const Instant now = clock_.Now();
   Member m;
   m.id = NewId();
@@ -107,7 +107,8 @@ Result<Member> MemberService::Create(const Caller& caller, const MemberInput& in
          m.email.empty() ? Value() : Value(vault_.IndexOf(m.email)),
          m.phone.empty() ? Value() : Value(vault_.IndexOf(m.phone)), m.plan_id.empty() ? Value() : Value(m.plan_id),
          Value(static_cast<std::int64_t>(vault_.current_key_id())), Value(m.created_at), Value(m.updated_at)}));
-    return w.audit.Append(w.conn, MakeAudit(caller, now, "member.create", "member", m.id, m.id));
+    RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "member.create", "member", m.id, m.id)));
+    return on_commit ? on_commit(w.conn, m) : OkStatus();
   });
   RXD_TRY(s);
   return m;

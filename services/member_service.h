@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "services/audit.h"
 #include "services/caller.h"
+#include "services/idempotency.h"
 #include "services/phi_vault.h"
 #include "store/store.h"
 
@@ -56,7 +57,7 @@ class MemberService {
   MemberService(Store& store, const PhiVault& vault, const Clock& clock) : store_(store), vault_(vault), clock_(clock) {}
 
   // Workforce serving members only. Refusal: unknown_plan (422).
-  Result<Member> Create(const Caller& caller, const MemberInput& input);
+  Result<Member> Create(const Caller& caller, const MemberInput& input, const CommitHook<Member>& on_commit = nullptr);
   // A member reads only their own record (another's: not_found, audited as denied).
   Result<Member> Get(const Caller& caller, const std::string& id);
   Result<Member> Update(const Caller& caller, const std::string& id, const MemberPatch& patch);

@@ -1,0 +1,93 @@
+#include "api/api.h"
+
+#include <chrono>
+
+#include "api/response.h"
+#include "infra/crypto.h"
+#include "infra/log.h"
+
+namespace rxdesk {
+
+Caller CallerOf(const RouteContext& ctx) {
+  Caller c;
+  if (ctx.principal) c.principal = *ctx.principal;
+  c.request_id = ctx.request.request_id;
+  c.remote_ip = ctx.request.remote_ip;
+  return c;
+}
+
+RouteHandler Handler(ApiHandler handler) {
+  return [handler = std::move(handler)](RouteContext& ctx) {
+    Result<HttpResponse> r = handler(ctx);
+    if (r.ok()) return std::move(*r);
+    return ErrorResponse(r.error());
+  };
+}
+
+Result<JsonObject> BodyOf(const RouteContext& ctx) { return JsonObject::Parse(ctx.request.body); }
+
+HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
+                             const std::function<HttpResponse(const CommitHook<Json>& on_commit)>& create) {
+  const std::string_view header = ctx.request.Header("idempotency-key");
+  if (header.empty()) return create(nullptr);
+  if (Status v = ValidateIdempotencyKey(header); !v.ok()) return ErrorResponse(v.error());
+  IdempotencyKey key{ctx.principal ? ctx.principal->user_id : std::string("anonymous"), std::string(header),
+                     ctx.pattern, Sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body)};
+  const auto replay = [&]() -> std::optional<HttpResponse> {
+    auto found = store.Read([&](Connection& c) { return FindIdempotent(c, key); });
+    if (!found.ok()) return ErrorResponse(found.error());
+    if (!*found) return std::nullopt;
+    HttpResponse r;
+    r.status = (*found)->status;
+    r.body = (*found)->body;
+    r.headers.emplace_back("Idempotent-Replayed", "true");
+    return r;
+  };
+  if (auto r = replay()) return *r;
+  HttpResponse response = create([&](Connection& conn, const Json& body) {
+    return RecordIdempotent(conn, key, 201, body.dump(), FormatInstant(clock.Now()));
+  });
+  // A concurrent twin with the same key won the race: answer with its response.
+  if (response.status == 409) {
+    if (auto r = replay()) return *r;
+  }
+  return response;
+}
+
+Api::Api(ApiDeps deps)
+    : deps_(deps),
+      router_([this](std::string_view token) { return deps_.auth.Authenticate(token); },
+               [this](const RouteContext& ctx) {
+                 // A refused attempt is itself an access event for the privacy officer.
+                 const Caller caller = CallerOf(ctx);
+                 (void)AuditAlone(deps_.store, MakeAudit(caller, deps_.clock.Now(), "route:" + ctx.request.method + " " +
+                                                                                        ctx.pattern,
+                                                         "route", "-", "", "denied"));
+               }) {
+  AddSystemRoutes();
+  AddAuthRoutes();
+  AddMemberRoutes();
+  AddPrescriptionRoutes();
+  AddOrderRoutes();
+  AddShippingRoutes();
+}
+
+HttpResponse Api::Handle(HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string route;
+  HttpResponse response;
+  response = router_.Handle(request, &route);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  deps_.metrics.ObserveRequest(request.method, route, response.status, seconds);
+  // The route pattern, never the raw path: paths carry identifiers.
+  LogInfo("request", {{"request_id", request.request_id},
+                      {"method", request.method},
+                      {"route", route},
+                      {"status", response.status},
+                      {"ms", static_cast<int>(seconds * 100000) / 100.0}});
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return response;
+}
+
+}  // namespace rxdesk

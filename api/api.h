@@ -1,0 +1,67 @@
+// The HTTP/JSON API (API.md): one router, one route table per resource family
+// (api/routes_*.cc), request logging and metrics around every call.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "domain/clock.h"
+#include "domain/zone.h"
+#include "services/auth_service.h"
+#include "services/member_service.h"
+#include "services/pharmacy_services.h"
+#include "store/store.h"
+
+namespace rxdesk {
+
+struct ApiDeps {
+  Store& store;
+  const Clock& clock;
+  const Zone& zone;
+  AuthService& auth;
+  MemberService& members;
+  PharmacyServices& pharmacy;
+  Metrics& metrics;
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps);
+
+  // Routes, authenticates, authorizes and runs the request; logs one line; counts metrics.
+  HttpResponse Handle(HttpRequest& request);
+
+  const Router& router() const { return router_; }
+
+ private:
+  void AddSystemRoutes();
+  void AddAuthRoutes();
+  void AddMemberRoutes();
+  void AddPrescriptionRoutes();
+  void AddOrderRoutes();
+  void AddShippingRoutes();
+
+  ApiDeps deps_;
+  Router router_;
+};
+
+// Handlers return a response or an error; Handler() turns errors into the API's error model.
+using ApiHandler = std::function<Result<HttpResponse>(RouteContext&)>;
+RouteHandler Handler(ApiHandler handler);
+
+// Reads {"line1","line2"?,"city","state","zip","country"?} and validates it (domain/address.h).
+Result<Address> ReadAddress(JsonObject& obj);
+
+// Helpers shared by the route files.
+Caller CallerOf(const RouteContext& ctx);
+// Parses the body as a JSON object; a malformed body is an invalid_request response.
+Result<JsonObject> BodyOf(const RouteContext& ctx);
+// Runs a creating POST with Idempotency-Key support. `create` receives the commit
+// hook to run inside its transaction (null when no key was sent) and returns the
+// response; replays return the stored response.
+HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
+                             const std::function<HttpResponse(const CommitHook<Json>& on_commit)>& create);
+
+}  // namespace rxdesk

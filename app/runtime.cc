@@ -1,0 +1,63 @@
+#include "app/runtime.h"
+
+#include <date/tz.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace rxdesk {
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char** environ) {
+  auto rt = std::make_unique<Runtime>();
+  RXD_ASSIGN_OR_RETURN(rt->config, LoadConfig(options.config_path, environ));
+  rt->data_dir = options.data_dir;
+
+  std::error_code ec;
+  if (!fs::exists(rt->data_dir, ec)) {
+    if (!options.create_data_dir) {
+      return MakeError("data_dir_unusable", "data directory " + rt->data_dir + " does not exist", "data-dir");
+    }
+    fs::create_directories(rt->data_dir, ec);
+    if (ec) return MakeError("data_dir_unusable", "cannot create data directory " + rt->data_dir + ": " + ec.message(), "data-dir");
+    ::chmod(rt->data_dir.c_str(), 0700);
+  }
+  if (!fs::is_directory(rt->data_dir, ec) || ::access(rt->data_dir.c_str(), R_OK | W_OK | X_OK) != 0) {
+    return MakeError("data_dir_unusable", "data directory " + rt->data_dir + " is not a readable, writable directory",
+                     "data-dir");
+  }
+
+  StoreOptions store_options;
+  if (rt->config.store.backend == "postgres") {
+    if (rt->config.store.postgres_conninfo.empty()) {
+      return MakeError("config_invalid", "store.postgres_conninfo is required when store.backend is postgres",
+                       "store.postgres_conninfo");
+    }
+    store_options.postgres_conninfo = rt->config.store.postgres_conninfo;
+  } else {
+    store_options.sqlite_path = (fs::path(rt->data_dir) / rt->config.store.sqlite_file).string();
+  }
+  store_options.sqlite_synchronous = rt->config.store.sqlite_synchronous;
+  store_options.migrate = options.migrate;
+
+  // The key file: created only together with a new database, refused if missing for an existing one.
+  const std::string key_path =
+      rt->config.op.key_file.empty() ? (fs::path(rt->data_dir) / "rxdesk.key").string() : rt->config.op.key_file;
+  const bool new_database = store_options.postgres_conninfo.empty() && !fs::exists(store_options.sqlite_path, ec);
+  RXD_ASSIGN_OR_RETURN(KeyRing ring, LoadOrCreateKeyFile(key_path, options.create_key_file && new_database));
+  rt->keys = std::make_unique<KeyRing>(std::move(ring));
+  rt->vault = std::make_unique<PhiVault>(*rt->keys);
+
+  RXD_ASSIGN_OR_RETURN(rt->store, Store::Open(store_options));
+
+  try {
+    rt->zone = std::make_unique<Zone>(date::locate_zone(rt->config.op.time_zone));
+  } catch (const std::exception&) {
+    return MakeError("config_invalid", "operator.time_zone: unknown time zone " + rt->config.op.time_zone,
+                     "operator.time_zone");
+  }
+  return rt;
+}
+
+}  // namespace rxdesk
