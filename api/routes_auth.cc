@@ -39,6 +39,21 @@ void Api::AddAuthRoutes() {
                 return r;
               }));
 
+  router_.Add({.method = "GET", .pattern = "/v1/me",
+               .rule = {.roles = {Role::kMember, Role::kAgent, Role::kPharmacist, Role::kSupervisor,
+                                  Role::kPrivacyOfficer, Role::kAdmin}},
+               .summary = "Who the token belongs to (no PHI)", .tag = "auth",
+               .response_schema = ObjectSchema({{"user_id", StringSchema()},
+                                                {"username", StringSchema()},
+                                                {"role", StringSchema()},
+                                                {"member_id", StringSchema()}})},
+              Handler([](RouteContext& ctx) -> Result<HttpResponse> {
+                const Principal& p = *ctx.principal;
+                Json j = {{"user_id", p.user_id}, {"username", p.username}, {"role", ToString(p.role)}};
+                j["member_id"] = p.member_id.empty() ? Json(nullptr) : Json(p.member_id);
+                return JsonResponse(200, j);
+              }));
+
   router_.Add({.method = "POST", .pattern = "/v1/auth/register", .rule = {.is_public = true},
                .summary = "A member claims their online account", .tag = "auth",
                .request_schema = ObjectSchema({{"member_number", StringSchema("", 20)},
