@@ -39,8 +39,8 @@ class Api {
   void AddSystemRoutes();
   void AddAuthRoutes();
   void AddMemberRoutes();
-  void AddPrescriptionRoutes();
-  void AddOrderRoutes();
+  void AddPrescriptionRoutes();  // routes_pharmacy.cc
+  void AddOrderRoutes();         // routes_pharmacy.cc
   void AddShippingRoutes();
 
   ApiDeps deps_;
@@ -53,6 +53,9 @@ RouteHandler Handler(ApiHandler handler);
 
 // Reads {"line1","line2"?,"city","state","zip","country"?} and validates it (domain/address.h).
 Result<Address> ReadAddress(JsonObject& obj);
+
+// ?limit= (default 50, 1–500) and ?cursor= of list endpoints.
+Result<std::pair<int, std::string>> PageParams(const HttpRequest& request);
 
 // Helpers shared by the route files.
 Caller CallerOf(const RouteContext& ctx);

@@ -39,6 +39,8 @@ class JsonObject {
   Result<JsonObject> RequiredObject(std::string_view key);
   Result<std::optional<JsonObject>> OptionalObject(std::string_view key);
   bool Has(std::string_view key) const;
+  // Marks a key as read by hand (for values read through json()).
+  void MarkRead(std::string_view key) { seen_.emplace(key); }
 
   // Refuses any key that no accessor above asked for.
   Status NoOtherFields() const;
