@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/json_body.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "domain/clock.h"

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "infra/ids.h"
@@ -153,7 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = std::make_shared<HttpRequest>();
     request->method = std::string(msg.method_string());
     request->target = std::string(msg.target());
-    const std::string_view target = msg.target();
+    const std::string_view target(msg.target().data(), msg.target().size());
     const std::size_t q = target.find('?');
     request->path = PercentDecode(target.substr(0, q), false);
     if (q != std::string_view::npos) request->query = ParseQuery(target.substr(q + 1));

@@ -6,8 +6,10 @@
 namespace rxdesk {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 18> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, int>, 20> kStatusByCode{{
     {"invalid_request", 400},
+    {"invalid_check_digit", 400},      // a mistyped Rx number is malformed input
+    {"invalid_check_character", 400},  // likewise a mistyped reference number
     {"unauthenticated", 401},
     {"invalid_credentials", 401},
     {"mfa_required", 401},

@@ -53,7 +53,8 @@ Json MemberJson(const Member& m) {
 Result<std::optional<Address>> OptionalAddress(JsonObject& body) {
   RXD_ASSIGN_OR_RETURN(std::optional<JsonObject> obj, body.OptionalObject("address"));
   if (!obj) return std::optional<Address>();
-  return ReadAddress(*obj);
+  RXD_ASSIGN_OR_RETURN(Address address, ReadAddress(*obj));
+  return std::optional<Address>(std::move(address));
 }
 
 Result<Date> ReadDateOfBirth(const std::string& text, Date today) {
@@ -106,9 +107,13 @@ void Api::AddMemberRoutes() {
                     RXD_ASSIGN_OR_RETURN(JsonObject address, body.RequiredObject("address"));
                     RXD_ASSIGN_OR_RETURN(in.address, ReadAddress(address));
                     RXD_ASSIGN_OR_RETURN(std::optional<std::string> email, body.OptionalString("email", 254));
-                    if (email) RXD_ASSIGN_OR_RETURN(in.email, ValidateEmail(*email, "email"));
+                    if (email) {
+                      RXD_ASSIGN_OR_RETURN(in.email, ValidateEmail(*email, "email"));
+                    }
                     RXD_ASSIGN_OR_RETURN(std::optional<std::string> phone, body.OptionalString("phone", 32));
-                    if (phone) RXD_ASSIGN_OR_RETURN(in.phone, NormalizeUsPhone(*phone, "phone"));
+                    if (phone) {
+                      RXD_ASSIGN_OR_RETURN(in.phone, NormalizeUsPhone(*phone, "phone"));
+                    }
                     RXD_ASSIGN_OR_RETURN(in.plan_id, body.OptionalString("plan_id", 64));
                     RXD_TRY(body.NoOtherFields());
                     RXD_ASSIGN_OR_RETURN(Member m, deps_.members.Create(CallerOf(ctx), in, [&](Connection& c, const Member& created) {
@@ -141,21 +146,31 @@ void Api::AddMemberRoutes() {
                 RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                 MemberPatch p;
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> first, body.OptionalString("first_name", 200));
-                if (first) RXD_ASSIGN_OR_RETURN(p.first_name, ValidatePersonName(*first, "first_name"));
+                if (first) {
+                  RXD_ASSIGN_OR_RETURN(p.first_name, ValidatePersonName(*first, "first_name"));
+                }
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> last, body.OptionalString("last_name", 200));
-                if (last) RXD_ASSIGN_OR_RETURN(p.last_name, ValidatePersonName(*last, "last_name"));
+                if (last) {
+                  RXD_ASSIGN_OR_RETURN(p.last_name, ValidatePersonName(*last, "last_name"));
+                }
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> dob, body.OptionalString("date_of_birth", 10));
-                if (dob) RXD_ASSIGN_OR_RETURN(p.date_of_birth, ReadDateOfBirth(*dob, deps_.zone.LocalDate(deps_.clock.Now())));
+                if (dob) {
+                  RXD_ASSIGN_OR_RETURN(p.date_of_birth, ReadDateOfBirth(*dob, deps_.zone.LocalDate(deps_.clock.Now())));
+                }
                 RXD_ASSIGN_OR_RETURN(p.address, OptionalAddress(body));
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> email, body.OptionalString("email", 254));
                 if (email) {
                   if (email->empty()) p.email = "";
-                  else RXD_ASSIGN_OR_RETURN(p.email, ValidateEmail(*email, "email"));
+                  else {
+                    RXD_ASSIGN_OR_RETURN(p.email, ValidateEmail(*email, "email"));
+                  }
                 }
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> phone, body.OptionalString("phone", 32));
                 if (phone) {
                   if (phone->empty()) p.phone = "";
-                  else RXD_ASSIGN_OR_RETURN(p.phone, NormalizeUsPhone(*phone, "phone"));
+                  else {
+                    RXD_ASSIGN_OR_RETURN(p.phone, NormalizeUsPhone(*phone, "phone"));
+                  }
                 }
                 RXD_ASSIGN_OR_RETURN(p.plan_id, body.OptionalString("plan_id", 64));
                 RXD_TRY(body.NoOtherFields());

@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "api/openapi.h"
 #include "api/response.h"
+#include "domain/rx_number.h"
 
 namespace rxdesk {
 namespace {
@@ -295,12 +296,12 @@ void Api::AddOrderRoutes() {
             req.rx_number = rx.str();
             RXD_ASSIGN_OR_RETURN(std::optional<std::string> speed, body.OptionalString("speed", 16));
             if (speed) {
-              const auto parsed = ParseShippingSpeed(*speed);
-              if (!parsed) return InvalidField("speed", "must be standard, expedited or specialty");
-              req.speed = *parsed;
+              RXD_ASSIGN_OR_RETURN(req.speed, ParseShippingSpeed(*speed, "speed"));
             }
             RXD_ASSIGN_OR_RETURN(std::optional<JsonObject> address, body.OptionalObject("address"));
-            if (address) RXD_ASSIGN_OR_RETURN(req.address, ReadAddress(*address));
+            if (address) {
+              RXD_ASSIGN_OR_RETURN(req.address, ReadAddress(*address));
+            }
             RXD_TRY(body.NoOtherFields());
             RXD_ASSIGN_OR_RETURN(OrderRecord o, orders.RequestRefill(CallerOf(ctx), req, [&](Connection& c, const OrderRecord& r) {
               return on_commit ? on_commit(c, RefillJson(r)) : OkStatus();

@@ -12,6 +12,33 @@ Status OneOf(const std::string& v, std::initializer_list<const char*> allowed) {
   return MakeError("config_invalid", "must be one of " + list);
 }
 
+// "HH:MM" local time of day.
+Result<std::chrono::minutes> ParseTimeOfDay(const std::string& v) {
+  const auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(v[i])) != 0; };
+  if (v.size() != 5 || v[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return MakeError("config_invalid", "must be a local time HH:MM, e.g. 15:00");
+  }
+  const int h = (v[0] - '0') * 10 + (v[1] - '0'), m = (v[3] - '0') * 10 + (v[4] - '0');
+  if (h > 23 || m > 59) return MakeError("config_invalid", "must be a local time HH:MM, e.g. 15:00");
+  return std::chrono::minutes(h * 60 + m);
+}
+
+// Shipping speeds and the daily cutoff (PRODUCT.md §4).
+void BindShipping(ShippingPolicy& s, ConfigBinder& b) {
+  b.String("shipping", "cutoff", nullptr, [&s](const std::string& v) -> Status {
+    RXD_ASSIGN_OR_RETURN(s.cutoff, ParseTimeOfDay(v));
+    return OkStatus();
+  });
+  const auto terms = [&b](const std::string& speed, DeliveryTerms& t) {
+    b.Int("shipping", speed + "_min_business_days", &t.min_business_days, 0, 60);
+    b.Int("shipping", speed + "_max_business_days", &t.max_business_days, 0, 60);
+    b.Int("shipping", speed + "_fee_cents", [&t](std::int64_t v) { t.fee = Cents(v); }, 0, 100000);
+  };
+  terms("standard", s.standard);
+  terms("expedited", s.expedited);
+  terms("specialty", s.specialty);
+}
+
 }  // namespace
 
 void BindConfig(Config& c, ConfigBinder& b) {
@@ -40,6 +67,14 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("auth", "password_min_length", &c.auth.password_min_length, 12, 128);
   b.Int("auth", "argon2_ops", &c.auth.argon2_ops, 1, 10);
   b.Int("auth", "argon2_mem_kib", &c.auth.argon2_mem_kib, 8 * 1024, 1024 * 1024);
+
+  RefillPolicy& r = c.pharmacy.refill;
+  b.Int("refills", "non_controlled_expiry_days", &r.non_controlled_expiry_days, 1, 3650);
+  b.Int("refills", "schedule_v_expiry_days", &r.schedule_v_expiry_days, 1, 3650);
+  b.Int("refills", "non_controlled_threshold_percent", &r.non_controlled_threshold_percent, 0, 100);
+  b.Int("refills", "controlled_threshold_percent", &r.controlled_threshold_percent, 0, 100);
+  b.Int("prescriptions", "max_days_supply", &c.pharmacy.prescription.max_days_supply, 1, 365);
+  BindShipping(c.pharmacy.shipping, b);
 }
 
 Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
@@ -48,6 +83,9 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
   BindConfig(config, binder);
   if (!toml_path.empty()) RXD_TRY(binder.LoadTomlFile(toml_path));
   RXD_TRY(binder.ApplyEnvironment(environ, {"RXDESK_BIN"}));
+  if (Status s = ValidateShippingPolicy(config.pharmacy.shipping); !s.ok()) {
+    return MakeError("config_invalid", "shipping: " + s.error().message, "shipping");
+  }
   return config;
 }
 

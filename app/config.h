@@ -9,6 +9,7 @@
 #include "domain/result.h"
 #include "infra/config_binder.h"
 #include "services/auth_service.h"
+#include "services/pharmacy_services.h"
 
 namespace rxdesk {
 
@@ -38,6 +39,7 @@ struct Config {
   StoreConfig store;
   OperatorConfig op;
   AuthPolicy auth;
+  PharmacyConfig pharmacy;
 };
 
 // Binds every key of Config (used by the loader and by the docs test).

@@ -91,15 +91,17 @@ inline Status OkStatus() { return Status(); }
 #define RXD_CONCAT_(a, b) RXD_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Result or Status) from the enclosing function.
-#define RXD_TRY(expr)                                              \
-  do {                                                             \
-    auto&& rxd_try_result_ = (expr);                               \
-    if (!rxd_try_result_.ok()) return std::move(rxd_try_result_).error(); \
+#define RXD_TRY(expr) RXD_TRY_IMPL_(RXD_CONCAT_(rxd_try_, __COUNTER__), expr)
+#define RXD_TRY_IMPL_(tmp, expr)                     \
+  do {                                               \
+    auto&& tmp = (expr);                             \
+    if (!tmp.ok()) return std::move(tmp).error();    \
   } while (0)
 
-// Declares/assigns `lhs` from a Result, or returns its error.
+// Declares/assigns `lhs` from a Result, or returns its error. Expands to several
+// statements: under an `if`, use braces.
 #define RXD_ASSIGN_OR_RETURN(lhs, expr) \
-  RXD_ASSIGN_OR_RETURN_IMPL_(RXD_CONCAT_(rxd_result_, __LINE__), lhs, expr)
+  RXD_ASSIGN_OR_RETURN_IMPL_(RXD_CONCAT_(rxd_result_, __COUNTER__), lhs, expr)
 #define RXD_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return std::move(tmp).error();    \

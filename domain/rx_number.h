@@ -2,13 +2,14 @@
 // barcode. The check digit uses the Damm algorithm, which catches every
 // single-digit error and every adjacent transposition.
 //
-//   RXD_ASSIGN_OR_RETURN(RxNumber rx, RxNumber::Parse(typed));   // "1234567-4", "12345674"
-//   RxNumber next = RxNumber::FromSerial(42);                     // "00000420"-style, with its check digit
+//   RXD_ASSIGN_OR_RETURN(RxNumber rx, RxNumber::Parse(typed));   // "1234567-1", "12345671"
+//   RxNumber next = RxNumber::FromSerial(42);                     // "00000427": serial 0000042, check 7
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "domain/result.h"
 
@@ -21,11 +22,12 @@ class RxNumber {
   // wrong length or character, `invalid_check_digit` for a typo.
   static Result<RxNumber> Parse(std::string_view text, std::string_view field = "rx_number");
 
-  // Requires serial < 10,000,000.
+  // The Rx number for a 7-digit serial, with its check digit appended.
+  // Requires serial < 10,000,000 (asserted; reduced modulo 10,000,000 in release builds).
   static RxNumber FromSerial(std::uint32_t serial);
 
   std::uint32_t serial() const { return serial_; }
-  // The canonical 8-digit form, e.g. "12345674".
+  // The canonical 8-digit form, e.g. "12345671".
   const std::string& str() const { return text_; }
 
   bool operator==(const RxNumber& o) const { return serial_ == o.serial_; }
@@ -37,7 +39,9 @@ class RxNumber {
   std::string text_;
 };
 
-// The Damm check digit of a string of decimal digits (requires digits only).
+// The Damm check digit (0–9) of a string of decimal digits; 0 for an empty one.
+// A number that ends in its own check digit gives 0. Returns -1 if any
+// character is not an ASCII digit.
 int DammCheckDigit(std::string_view digits);
 
 }  // namespace rxdesk

@@ -26,14 +26,14 @@ std::string Upper(std::string s) {
 
 }  // namespace
 
-void ConfigBinder::Int(std::string section, std::string key, std::int64_t* target, std::int64_t min,
-                       std::int64_t max) {
+void ConfigBinder::Int(std::string section, std::string key, std::function<void(std::int64_t)> set_value,
+                       std::int64_t min, std::int64_t max) {
   const std::string name = section + "." + key;
   auto set = [=](std::int64_t v, const std::string& where) -> Status {
     if (v < min || v > max) {
       return ConfigError(where, name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
-    *target = v;
+    set_value(v);
     return OkStatus();
   };
   keys_.push_back(Key{
@@ -51,33 +51,13 @@ void ConfigBinder::Int(std::string section, std::string key, std::int64_t* targe
       }});
 }
 
+void ConfigBinder::Int(std::string section, std::string key, std::int64_t* target, std::int64_t min,
+                       std::int64_t max) {
+  Int(std::move(section), std::move(key), [target](std::int64_t v) { *target = v; }, min, max);
+}
+
 void ConfigBinder::Int(std::string section, std::string key, int* target, int min, int max) {
-  const std::string name = section + "." + key;
-  keys_.push_back(Key{section, key, "integer",
-                      [=](const void* n, const std::string& where) -> Status {
-                        const auto* node = static_cast<const toml::node*>(n);
-                        if (!node->is_integer()) return ConfigError(where, name, "must be an integer");
-                        const std::int64_t v = node->as_integer()->get();
-                        if (v < min || v > max) {
-                          return ConfigError(where, name, "must be between " + std::to_string(min) + " and " +
-                                                              std::to_string(max));
-                        }
-                        *target = static_cast<int>(v);
-                        return OkStatus();
-                      },
-                      [=](const std::string& text, const std::string& where) -> Status {
-                        int v = 0;
-                        const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-                        if (ec != std::errc() || p != text.data() + text.size()) {
-                          return ConfigError(where, name, "must be an integer");
-                        }
-                        if (v < min || v > max) {
-                          return ConfigError(where, name, "must be between " + std::to_string(min) + " and " +
-                                                              std::to_string(max));
-                        }
-                        *target = v;
-                        return OkStatus();
-                      }});
+  Int(std::move(section), std::move(key), [target](std::int64_t v) { *target = static_cast<int>(v); }, min, max);
 }
 
 void ConfigBinder::String(std::string section, std::string key, std::string* target,
@@ -88,7 +68,7 @@ void ConfigBinder::String(std::string section, std::string key, std::string* tar
       Status s = validate(v);
       if (!s.ok()) return ConfigError(where, name, s.error().message);
     }
-    *target = v;
+    if (target != nullptr) *target = v;
     return OkStatus();
   };
   keys_.push_back(Key{section, key, "string",

@@ -20,8 +20,12 @@ namespace rxdesk {
 
 class ConfigBinder {
  public:
+  // An integer in [min, max] handed to `set` (e.g. to build a Cents or a duration).
+  void Int(std::string section, std::string key, std::function<void(std::int64_t)> set, std::int64_t min,
+           std::int64_t max);
   void Int(std::string section, std::string key, std::int64_t* target, std::int64_t min, std::int64_t max);
   void Int(std::string section, std::string key, int* target, int min, int max);
+  // `target` may be null when `validate` stores the parsed value itself.
   void String(std::string section, std::string key, std::string* target,
               std::function<Status(const std::string&)> validate = nullptr);
   void Bool(std::string section, std::string key, bool* target);

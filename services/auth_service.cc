@@ -4,6 +4,8 @@
 #include "infra/ids.h"
 #include "infra/totp.h"
 
+#include <nlohmann/json.hpp>
+
 namespace rxdesk {
 namespace {
 

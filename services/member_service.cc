@@ -56,8 +56,12 @@ Result<Member> MemberService::Decrypt(const Row& r) const {
   RXD_ASSIGN_OR_RETURN(m.date_of_birth, ParseDate(dob));
   RXD_ASSIGN_OR_RETURN(std::string address, open("address", 5));
   RXD_ASSIGN_OR_RETURN(m.address, AddressFromJson(address));
-  if (!r.IsNull(6)) RXD_ASSIGN_OR_RETURN(m.email, open("email", 6));
-  if (!r.IsNull(7)) RXD_ASSIGN_OR_RETURN(m.phone, open("phone", 7));
+  if (!r.IsNull(6)) {
+    RXD_ASSIGN_OR_RETURN(m.email, open("email", 6));
+  }
+  if (!r.IsNull(7)) {
+    RXD_ASSIGN_OR_RETURN(m.phone, open("phone", 7));
+  }
   m.plan_id = r.Text(8);
   m.created_at = r.Text(9);
   m.updated_at = r.Text(10);

@@ -24,7 +24,8 @@ OrderRecord FromRow(const Row& r) {
   o.member_id = r.Text(2);
   o.rx_number = r.Text(3);
   o.status = ParseOrderStatus(r.Text(4)).value_or(OrderStatus::kReceived);
-  o.speed = ParseShippingSpeed(r.Text(5)).value_or(ShippingSpeed::kStandard);
+  auto speed = ParseShippingSpeed(r.Text(5));
+  o.speed = speed.ok() ? *speed : ShippingSpeed::kStandard;
   o.ship_date = DateOr(r.Text(6));
   o.eta_earliest = DateOr(r.Text(7));
   o.eta_latest = DateOr(r.Text(8));

@@ -1,6 +1,6 @@
 // The one database interface rxdesk's storage code is written against.
-// Two implementations: SQLite (store/sqlite_db.h, the embedded default) and
-// PostgreSQL (store/postgres_db.h). SQL is written once, portably, with `?`
+// Two implementations: SQLite (store/sqlite_db.cc, the embedded default) and
+// PostgreSQL (store/postgres_db.cc). SQL is written once, portably, with `?`
 // placeholders; the PostgreSQL connection rewrites them to $1, $2, ….
 //
 //   auto conn = OpenSqlite({.path = "data/rxdesk.db"});
@@ -54,9 +54,9 @@ class Value {
   bool is_text() const { return v_.index() == 3; }
   bool is_blob() const { return v_.index() == 4; }
 
-  std::int64_t AsInt() const;        // int, real (truncated) or numeric text; 0 for NULL
-  double AsReal() const;
-  const std::string& AsText() const; // text or blob bytes; "" for NULL
+  std::int64_t AsInt() const;        // int, real (truncated, saturating) or numeric text; 0 otherwise
+  double AsReal() const;             // real, int or numeric text; 0.0 otherwise
+  const std::string& AsText() const; // text or blob bytes; "" for NULL and for numbers (use AsInt/AsReal)
   const std::variant<std::monostate, std::int64_t, double, std::string, Blob>& raw() const { return v_; }
   bool operator==(const Value&) const = default;
 
@@ -71,6 +71,7 @@ class Row {
   const Value& at(std::size_t i) const { return values_.at(i); }
   bool IsNull(std::size_t i) const { return values_.at(i).is_null(); }
   std::int64_t Int(std::size_t i) const { return values_.at(i).AsInt(); }
+  double Real(std::size_t i) const { return values_.at(i).AsReal(); }
   const std::string& Text(std::size_t i) const { return values_.at(i).AsText(); }
 
  private:
@@ -122,7 +123,13 @@ struct PostgresOptions {
   std::string conninfo;  // libpq connection string, e.g. "host=/tmp/pg port=5433 dbname=rxdesk"
 };
 
+// Opens (creating if needed) an SQLite file in WAL mode with foreign keys on.
+// Refusals: invalid_request (field "synchronous": not NORMAL/FULL/EXTRA; "busy_timeout_ms" < 0;
+// empty "path"), store_unavailable (missing directory, unreadable or not a database).
 Result<std::unique_ptr<Connection>> OpenSqlite(const SqliteOptions& options);
+// Connects with libpq (connect_timeout 10 s unless the conninfo says otherwise).
+// Refusal: store_unavailable with libpq's reason. A dropped session is re-established
+// by the next call made outside a transaction.
 Result<std::unique_ptr<Connection>> OpenPostgres(const PostgresOptions& options);
 
 }  // namespace rxdesk

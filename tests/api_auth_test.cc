@@ -101,10 +101,15 @@ TEST(Register, AMemberClaimsTheirAccountWithTheThreeFacts) {
     if (first_message.empty()) first_message = r.json()["error"]["message"];
     EXPECT_EQ(r.json()["error"]["message"], first_message) << key;
   }
-  const HttpResult short_password = env.client().Post("/v1/auth/register", nlohmann::json(good).update({{"password", "short"}}));
+  const auto with = [&](const char* key, const char* value) {
+    nlohmann::json changed = good;
+    changed[key] = value;
+    return changed;
+  };
+  const HttpResult short_password = env.client().Post("/v1/auth/register", with("password", "short"));
   EXPECT_EQ(short_password.status, 400);
   EXPECT_EQ(short_password.json()["error"]["field"], "password");
-  const HttpResult same_as_user = env.client().Post("/v1/auth/register", nlohmann::json(good).update({{"password", "claimer501"}}));
+  const HttpResult same_as_user = env.client().Post("/v1/auth/register", with("password", "claimer501"));
   EXPECT_EQ(same_as_user.status, 400);
 
   const HttpResult ok = env.client().Post("/v1/auth/register", good);
@@ -113,7 +118,7 @@ TEST(Register, AMemberClaimsTheirAccountWithTheThreeFacts) {
   const HttpResult me = env.client().Get("/v1/me", token);
   EXPECT_EQ(me.json()["member_id"], member["id"]);
   // The same member cannot be claimed twice.
-  EXPECT_EQ(env.client().Post("/v1/auth/register", nlohmann::json(good).update({{"username", "claimer501b"}})).status, 409);
+  EXPECT_EQ(env.client().Post("/v1/auth/register", with("username", "claimer501b")).status, 409);
 }
 
 }  // namespace

@@ -94,7 +94,9 @@ TEST(Crash, KillDashNineDuringRefillsLosesNoAcknowledgedOrder) {
   for (const std::string& rx : rxs) {
     const HttpResult r = after.Post("/v1/refills", {{"rx_number", rx}}, token, {{"Idempotency-Key", "crash-" + rx}});
     ASSERT_EQ(r.status, 201) << rx << " " << r.body;
-    if (acknowledged.count(rx)) EXPECT_EQ(r.json()["order_id"], acknowledged[rx]);
+    if (acknowledged.count(rx)) {
+      EXPECT_EQ(r.json()["order_id"], acknowledged[rx]);
+    }
   }
   server.reset();
   auto db = OpenSqlite({.path = dir.path() + "/rxdesk.db"});
