@@ -196,6 +196,14 @@ int RunSeed(const CommonFlags& common, const SeedFlags& flags, char** environ) {
 
 namespace rxdesk {
 
+int RunConfigKeys() {
+  Config config;
+  ConfigBinder binder;
+  BindConfig(config, binder);
+  for (const ConfigBinder::Key& k : binder.keys()) std::cout << k.section << "." << k.key << " " << k.kind << "\n";
+  return 0;
+}
+
 int RunUserTotp(const CommonFlags& common, const std::string& username, char** environ) {
   auto rt = Open(common, environ, /*create=*/false);
   if (!rt.ok()) return Fail(rt.error());

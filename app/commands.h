@@ -31,5 +31,8 @@ int RunMigrate(const CommonFlags& common, char** environ);
 int RunUserCreate(const CommonFlags& common, const UserCreateFlags& flags, char** environ);
 int RunUserTotp(const CommonFlags& common, const std::string& username, char** environ);
 int RunAuditVerify(const CommonFlags& common, char** environ);
+// Prints every configuration key as "section.key kind", one a line (the list the
+// docs test compares rxdesk.toml.sample and docs/configuration.md against).
+int RunConfigKeys();
 
 }  // namespace rxdesk

@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand("verify", "walk the hash chain; non-zero exit naming the first broken entry");
   add_common(audit_verify);
 
+  // Diagnostic, not in --help: the configuration keys this build binds.
+  auto* config = app.add_subcommand("config", "configuration diagnostics")->group("");
+  config->require_subcommand(1);
+  auto* config_keys = config->add_subcommand("keys", "list every configuration key and its type");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,5 +75,6 @@ int main(int argc, char** argv) {
   if (user_create->parsed()) return rxdesk::RunUserCreate(common, user_flags, environ);
   if (user_totp->parsed()) return rxdesk::RunUserTotp(common, totp_username, environ);
   if (audit_verify->parsed()) return rxdesk::RunAuditVerify(common, environ);
+  if (config_keys->parsed()) return rxdesk::RunConfigKeys();
   return 2;
 }

@@ -1,6 +1,49 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures. Usage: scripts/bench.sh BUILD_DIR
+# `make bench`: prints every benchmark figure, then a summary against the targets.
+# Usage: scripts/bench.sh BUILD_DIR   (BENCH_SKIP_HTTP=1 skips the HTTP load run)
 set -euo pipefail
 BUILD_DIR=${1:-build}
-echo "== domain core (Google Benchmark) =="
-"$BUILD_DIR/bench/domain_bench" --benchmark_counters_tabular=true
+OUT=$(mktemp -d /tmp/rxdesk-benchout-XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+echo "== domain core (Google Benchmark, one core) =="
+"$BUILD_DIR/bench/domain_bench" --benchmark_out="$OUT/domain.json" --benchmark_out_format=json
+echo
+echo "== crypto and store =="
+"$BUILD_DIR/bench/infra_bench" --benchmark_out="$OUT/infra.json" --benchmark_out_format=json
+
+echo
+echo "== domain targets (issue: pharmacy domain core) =="
+python3 - "$OUT/domain.json" <<'PY'
+import json, sys
+runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+def ns(name):
+    b = runs[name]
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
+    return b["cpu_time"] * scale
+rows = [
+    ("refill eligibility", "BM_RefillEligibleNonControlled", 1000),
+    ("refill eligibility, too soon", "BM_RefillTooSoonScheduleIv", 1000),
+    ("shipping ETA (expedited)", "BM_ShippingQuoteExpedited", 1000),
+    ("shipping ETA (specialty, closures)", "BM_ShippingQuoteSpecialtyWithClosures", 1000),
+    ("address parse (street)", "BM_ValidateAddressTypicalStreet", 2000),
+    ("address parse (military)", "BM_ValidateAddressMilitary", 2000),
+    ("DDI screen vs 20 active meds", "BM_ClinicalScreenWarfarinAgainst20", None),
+    ("PDC, one member, one year", "BM_ClinicalPdcOneMemberYearSorted", None),
+]
+for label, name, target in rows:
+    v = ns(name)
+    verdict = "" if target is None else ("  target < %d ns: %s" % (target, "met" if v < target else "MISSED"))
+    print(f"{label:38s} {v:10.0f} ns{verdict}")
+batch = runs["BM_ClinicalPdcBatch10MFills/iterations:1/real_time"]
+secs = batch["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[batch["time_unit"]]
+print(f"{'PDC, 10 M fills (1 M members)':38s} {secs:10.3f} s   target < 5 s: {'met' if secs < 5 else 'MISSED'}")
+acc = runs["PartDBenchAccumulateYear100kMembers"]
+secs = acc["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[acc["time_unit"]]
+print(f"{'Part D year, 100k members x 12 fills':38s} {secs:10.3f} s   target < 2 s: {'met' if secs < 2 else 'MISSED'}")
+PY
+
+if [ "${BENCH_SKIP_HTTP:-0}" != "1" ]; then
+  echo
+  bash scripts/bench_http.sh "$BUILD_DIR"
+fi
