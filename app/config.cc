@@ -39,6 +39,16 @@ void BindShipping(ShippingPolicy& s, ConfigBinder& b) {
   terms("specialty", s.specialty);
 }
 
+// The domain names a speed's setting "shipping.<speed>.<field>" (fee in Cents);
+// the configuration key is "shipping.<speed>_<field>" ("..._fee_cents").
+std::string ShippingKey(std::string field) {
+  constexpr std::string_view kPrefix = "shipping.";
+  const std::size_t dot = field.find('.', kPrefix.size());
+  if (dot != std::string::npos) field[dot] = '_';
+  if (field.ends_with("_fee")) field += "_cents";
+  return field;
+}
+
 }  // namespace
 
 void BindConfig(Config& c, ConfigBinder& b) {
@@ -84,7 +94,8 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
   if (!toml_path.empty()) RXD_TRY(binder.LoadTomlFile(toml_path));
   RXD_TRY(binder.ApplyEnvironment(environ, {"RXDESK_BIN"}));
   if (Status s = ValidateShippingPolicy(config.pharmacy.shipping); !s.ok()) {
-    return MakeError("config_invalid", "shipping: " + s.error().message, "shipping");
+    const std::string key = ShippingKey(s.error().field);
+    return MakeError("config_invalid", key + " " + s.error().message, key);
   }
   return config;
 }

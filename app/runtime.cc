@@ -6,12 +6,40 @@
 
 #include <filesystem>
 
+#include "store/migrations.h"
+
 namespace rxdesk {
 namespace fs = std::filesystem;
+namespace {
+
+// Whether the store holds no rxdesk schema yet: no SQLite file, or a PostgreSQL
+// database without migrations. Only then may a new key file be made.
+Result<bool> IsNewDatabase(const StoreOptions& options) {
+  if (options.postgres_conninfo.empty()) {
+    std::error_code ec;
+    return !fs::exists(options.sqlite_path, ec);
+  }
+  RXD_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, OpenPostgres({.conninfo = options.postgres_conninfo}));
+  RXD_ASSIGN_OR_RETURN(const int version, CurrentSchemaVersion(*conn));
+  return version == 0;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char** environ) {
   auto rt = std::make_unique<Runtime>();
   RXD_ASSIGN_OR_RETURN(rt->config, LoadConfig(options.config_path, environ));
+  // Every config error is reported before anything is created on disk.
+  try {
+    rt->zone = std::make_unique<Zone>(date::locate_zone(rt->config.op.time_zone));
+  } catch (const std::exception&) {
+    return MakeError("config_invalid", "operator.time_zone: unknown time zone " + rt->config.op.time_zone,
+                     "operator.time_zone");
+  }
+  if (rt->config.store.backend == "postgres" && rt->config.store.postgres_conninfo.empty()) {
+    return MakeError("config_invalid", "store.postgres_conninfo is required when store.backend is postgres",
+                     "store.postgres_conninfo");
+  }
   rt->data_dir = options.data_dir;
 
   std::error_code ec;
@@ -30,10 +58,6 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char
 
   StoreOptions store_options;
   if (rt->config.store.backend == "postgres") {
-    if (rt->config.store.postgres_conninfo.empty()) {
-      return MakeError("config_invalid", "store.postgres_conninfo is required when store.backend is postgres",
-                       "store.postgres_conninfo");
-    }
     store_options.postgres_conninfo = rt->config.store.postgres_conninfo;
   } else {
     store_options.sqlite_path = (fs::path(rt->data_dir) / rt->config.store.sqlite_file).string();
@@ -44,19 +68,13 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char
   // The key file: created only together with a new database, refused if missing for an existing one.
   const std::string key_path =
       rt->config.op.key_file.empty() ? (fs::path(rt->data_dir) / "rxdesk.key").string() : rt->config.op.key_file;
-  const bool new_database = store_options.postgres_conninfo.empty() && !fs::exists(store_options.sqlite_path, ec);
+  RXD_ASSIGN_OR_RETURN(const bool new_database, IsNewDatabase(store_options));
   RXD_ASSIGN_OR_RETURN(KeyRing ring, LoadOrCreateKeyFile(key_path, options.create_key_file && new_database));
   rt->keys = std::make_unique<KeyRing>(std::move(ring));
   rt->vault = std::make_unique<PhiVault>(*rt->keys);
 
   RXD_ASSIGN_OR_RETURN(rt->store, Store::Open(store_options));
 
-  try {
-    rt->zone = std::make_unique<Zone>(date::locate_zone(rt->config.op.time_zone));
-  } catch (const std::exception&) {
-    return MakeError("config_invalid", "operator.time_zone: unknown time zone " + rt->config.op.time_zone,
-                     "operator.time_zone");
-  }
   return rt;
 }
 

@@ -74,7 +74,15 @@ run_wrk -s "$WORK/auth.lua" "$URL$ELIG_PATH" | tee "$WORK/elig.txt" | grep -E "R
 python3 - "$WORK/data/rxdesk.db" "$WORK/rx.lua" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-rows = [r[0] for r in db.execute("SELECT p.rx_number FROM prescriptions p WHERE p.status='active' AND p.schedule='none' AND p.refills_remaining > 0 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.rx_number = p.rx_number AND o.status IN ('received','in_review','filled'))")]
+# Eligible today by the rules of PRODUCT.md §2 (non-controlled: 75% of the last supply used,
+# refills left, written within 365 days, no open order), so each request can create an order.
+rows = [r[0] for r in db.execute("""
+  SELECT p.rx_number FROM prescriptions p
+  WHERE p.status = 'active' AND p.schedule = 'none' AND p.refills_remaining > 0
+    AND p.written_date > date('now', '-360 days')
+    AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.rx_number = p.rx_number AND o.status IN ('received','in_review','filled'))
+    AND COALESCE((SELECT MAX(f.fill_date) FROM fills f WHERE f.rx_number = p.rx_number), '2000-01-01')
+        <= date('now', '-' || ((p.days_supply * 3 + 3) / 4 + 1) || ' days')""")]
 with open(sys.argv[2], "w") as f:
     f.write("rx = {" + ",".join('"%s"' % r for r in rows) + "}\n")
 print("eligible-looking prescriptions for the refill run:", len(rows))
@@ -87,8 +95,10 @@ local counter = 0
 local thread_id = 0
 setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
 request = function()
+  -- Each prescription once: thread t takes t, t+2, t+4, ... (2 wrk threads).
+  local i = counter * 2 + tid + 1
   counter = counter + 1
-  local i = (counter * 2 + tid) % #rx + 1
+  if i > #rx then i = (i - 1) % #rx + 1 end
   local body = '{"rx_number":"' .. rx[i] .. '"}'
   return wrk.format("POST", "/v1/refills", {["Authorization"] = "Bearer $AGENT", ["Content-Type"] = "application/json",
     ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter}, body)
