@@ -16,7 +16,7 @@ namespace rxdesk {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 0;        // 0: one per core
-  int worker_threads = 32;
+  int worker_threads = 64;  // handlers wait for group commits; one per in-flight request
   int max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
   std::string log_level = "info";

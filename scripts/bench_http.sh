@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP load figures for `make bench`: wrk against a seeded `rxdesk serve`, with
 # nginx serving the same JSON as a static file as the yardstick, all on loopback.
-# Usage: scripts/bench_http.sh BUILD_DIR   (env: BENCH_MEMBERS, BENCH_SECONDS, BENCH_CONNECTIONS)
+# Usage: scripts/bench_http.sh BUILD_DIR
+#   env: BENCH_MEMBERS (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (64),
+#        BENCH_SYNC (the SQLite synchronous setting of the server: FULL, the default, or NORMAL)
 set -euo pipefail
 BUILD_DIR=${1:-build}
 BIN="$(cd "$BUILD_DIR" && pwd)/rxdesk"
@@ -24,7 +26,7 @@ echo "== HTTP: seeding $MEMBERS members =="
 /usr/bin/time -f "seed: %e s, max RSS %M KiB" "$BIN" seed --demo --members "$MEMBERS" --data-dir "$WORK/data" | tail -n 1
 
 PORT=$(free_port)
-"$BIN" serve --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+RXDESK_STORE_SQLITE_SYNCHRONOUS=${BENCH_SYNC:-FULL} "$BIN" serve --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$PORT"
@@ -104,13 +106,13 @@ request = function()
     ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter}, body)
 end
 LUA
-echo "== rxdesk POST /v1/refills (audited, group commit, synchronous=FULL) =="
+echo "== rxdesk POST /v1/refills (audited, group commit, synchronous=${BENCH_SYNC:-FULL}) =="
 run_wrk -s "$WORK/rx.lua" "$URL" | tee "$WORK/refill.txt" | grep -E "Requests/sec| 99%|Non-2xx|requests in"
 CREATED=$(sqlite3 "$WORK/data/rxdesk.db" "SELECT COUNT(*) FROM orders WHERE created_by != 'seed'")
 RSS=$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)
 NGINX_RPS=$(rps <"$WORK/nginx.txt"); ELIG_RPS=$(rps <"$WORK/elig.txt"); REFILL_RPS=$(rps <"$WORK/refill.txt")
 echo
-echo "== summary (${SECONDS_PER_RUN}s runs, $CONNECTIONS connections, $MEMBERS members) =="
+echo "== summary (${SECONDS_PER_RUN}s runs, $CONNECTIONS connections, $MEMBERS members, synchronous=${BENCH_SYNC:-FULL}) =="
 python3 - "$NGINX_RPS" "$ELIG_RPS" "$REFILL_RPS" "$CREATED" "$SECONDS_PER_RUN" "$RSS" "$(p99 <"$WORK/elig.txt")" "$(p99 <"$WORK/refill.txt")" <<'PY'
 import sys
 nginx, elig, refill, created, secs, rss, p99e, p99r = sys.argv[1:]
