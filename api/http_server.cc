@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <array>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -219,7 +220,29 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(body);
     res->keep_alive(keep);
     res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) { self->Close(); });
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec) return self->Close();
+      self->LingeringClose();
+    });
+  }
+
+  // After an early answer (413, 400) the client may still be sending its body: stop
+  // sending, then read and discard for a bounded time and size so that it can finish
+  // writing and read our answer, as nginx's lingering close does.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    discarded_ = 0;
+    stream_.expires_after(std::chrono::seconds(5));
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->discarded_ += n;
+      if (ec || self->discarded_ > kMaxDrainBytes) return self->Close();
+      self->Drain();
+    });
   }
 
   void Close() {
@@ -234,6 +257,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  static constexpr std::size_t kMaxDrainBytes = 16u << 20;
+  std::array<char, 16384> drain_buffer_{};
+  std::size_t discarded_ = 0;
 };
 
 }  // namespace

@@ -60,7 +60,8 @@ class JsonObject {
   std::set<std::string, std::less<>> seen_;
 };
 
-// True when the text is valid UTF-8 with no control characters except tab.
+// True when the text is valid UTF-8 with no control characters except tab
+// (domain/contact_info.h's IsPrintableUtf8).
 bool IsCleanText(std::string_view text);
 
 }  // namespace rxdesk

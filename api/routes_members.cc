@@ -35,6 +35,14 @@ Json MemberSchema() {
                        {"updated_at", StringSchema("date-time")}});
 }
 
+// The fields a client may send for a member (create requires the first four).
+Json MemberInputProperties() {
+  return {{"first_name", StringSchema("", 100)}, {"last_name", StringSchema("", 100)},
+          {"date_of_birth", StringSchema("date")}, {"address", AddressSchema()},
+          {"email", StringSchema("email", 254)},   {"phone", StringSchema("", 32)},
+          {"plan_id", StringSchema("", 64)}};
+}
+
 Json MemberJson(const Member& m) {
   Json j = {{"id", m.id},
             {"member_number", m.member_number},
@@ -82,14 +90,7 @@ Result<Address> ReadAddress(JsonObject& obj) {
 void Api::AddMemberRoutes() {
   router_.Add({.method = "POST", .pattern = "/v1/members", .rule = {.roles = kServing},
                .summary = "Create a member", .tag = "members",
-               .request_schema = ObjectSchema({{"first_name", StringSchema("", 100)},
-                                               {"last_name", StringSchema("", 100)},
-                                               {"date_of_birth", StringSchema("date")},
-                                               {"address", AddressSchema()},
-                                               {"email", StringSchema("email", 254)},
-                                               {"phone", StringSchema("", 32)},
-                                               {"plan_id", StringSchema("", 64)}},
-                                              {"first_name", "last_name", "date_of_birth", "address"}),
+               .request_schema = ObjectSchema(MemberInputProperties(), {"first_name", "last_name", "date_of_birth", "address"}),
                .response_schema = MemberSchema(),
                .success_status = 201,
                .idempotent_create = true},
@@ -134,13 +135,7 @@ void Api::AddMemberRoutes() {
 
   router_.Add({.method = "PATCH", .pattern = "/v1/members/{id}", .rule = {.roles = kServingAndMember},
                .summary = "Update a member's details (members: their own)", .tag = "members",
-               .request_schema = ObjectSchema({{"first_name", StringSchema("", 100)},
-                                               {"last_name", StringSchema("", 100)},
-                                               {"date_of_birth", StringSchema("date")},
-                                               {"address", AddressSchema()},
-                                               {"email", StringSchema("email", 254)},
-                                               {"phone", StringSchema("", 32)},
-                                               {"plan_id", StringSchema("", 64)}}),
+               .request_schema = ObjectSchema(MemberInputProperties()),
                .response_schema = MemberSchema()},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));

@@ -22,7 +22,9 @@ namespace {
 
 // Config and usage problems exit 2; everything else 1 (API.md).
 int Fail(const Error& e) {
-  std::cerr << "rxdesk: " << e.message << "\n";
+  // API-style field errors ("must be at least 12 characters") read alone need their field.
+  const bool name_field = e.code == "invalid_request" && !e.field.empty();
+  std::cerr << "rxdesk: " << (name_field ? e.field + ": " : "") << e.message << "\n";
   const bool usage = e.code == "config_invalid" || e.code == "invalid_request" || e.code == "invalid_listen_address";
   return usage ? 2 : 1;
 }

@@ -153,6 +153,7 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
 
   Rng rng(options.seed);
   std::string first_member_id;
+  const MemberService members(store, vault, rt.clock);
   const int batch_size = 500;
   std::uint32_t rx_serial = 1000000;  // demo Rx numbers start at 1000000-
   for (int start = 0; start < options.members; start += batch_size) {
@@ -179,18 +180,19 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
         const std::string email = "member" + std::to_string(i + 1) + "@example.com";
         char phone[16];
         std::snprintf(phone, sizeof phone, "+1%03d555%04d", 201 + rng.Below(700), rng.Below(10000));
-        const auto seal = [&](const char* field, std::string_view text) { return vault.Seal("members", id, field, text); };
+        Member m;
+        m.id = id;
+        m.member_number = number;
+        m.first_name = first;
+        m.last_name = last;
+        m.date_of_birth = dob;
+        m.address = *address;
+        m.email = email;
+        m.phone = phone;
+        m.plan_id = rng.Below(3) == 0 ? "part-d-2026" : "commercial-2026";
+        m.created_at = m.updated_at = now_text;
+        RXD_TRY(members.Save(w.conn, m));
         const std::string address_json = AddressToJson(*address).dump();
-        RXD_TRY(w.conn.Exec(
-            "INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, last_name_enc, "
-            "date_of_birth_enc, address_enc, email_enc, phone_enc, name_dob_index, email_index, phone_index, plan_id, "
-            "key_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {Value(id), Value(seal("member_number", number)), Value(vault.IndexOf(number)), Value(seal("first_name", first)),
-             Value(seal("last_name", last)), Value(seal("date_of_birth", FormatDate(dob))),
-             Value(seal("address", address_json)), Value(seal("email", email)), Value(seal("phone", phone)),
-             Value(vault.IndexOf(last + "|" + first + "|" + FormatDate(dob))), Value(vault.IndexOf(email)),
-             Value(vault.IndexOf(phone)), Value(rng.Below(3) == 0 ? "part-d-2026" : "commercial-2026"),
-             Value(static_cast<std::int64_t>(vault.current_key_id())), Value(now_text), Value(now_text)}));
         if (i == 0) first_member_id = id;
 
         const int rx_count = 1 + rng.Below(4);

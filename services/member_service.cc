@@ -68,6 +68,32 @@ Result<Member> MemberService::Decrypt(const Row& r) const {
   return m;
 }
 
+Status MemberService::Save(Connection& conn, const Member& m) const {
+  const auto seal = [&](const char* field, std::string_view text) { return Value(vault_.Seal("members", m.id, field, text)); };
+  const auto optional_seal = [&](const char* field, const std::string& text) {
+    return text.empty() ? Value() : seal(field, text);
+  };
+  const auto optional_index = [&](const std::string& text) { return text.empty() ? Value() : Value(vault_.IndexOf(text)); };
+  // The member number and creation time never change: an update leaves them alone.
+  RXD_TRY(conn.Exec(
+      "INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, last_name_enc, "
+      "date_of_birth_enc, address_enc, email_enc, phone_enc, name_dob_index, email_index, phone_index, plan_id, "
+      "key_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET first_name_enc = excluded.first_name_enc, last_name_enc = excluded.last_name_enc, "
+      "date_of_birth_enc = excluded.date_of_birth_enc, address_enc = excluded.address_enc, "
+      "email_enc = excluded.email_enc, phone_enc = excluded.phone_enc, name_dob_index = excluded.name_dob_index, "
+      "email_index = excluded.email_index, phone_index = excluded.phone_index, plan_id = excluded.plan_id, "
+      "key_id = excluded.key_id, updated_at = excluded.updated_at",
+      {Value(m.id), seal("member_number", m.member_number), Value(vault_.IndexOf(m.member_number)),
+       seal("first_name", m.first_name), seal("last_name", m.last_name),
+       seal("date_of_birth", FormatDate(m.date_of_birth)), seal("address", AddressToJson(m.address).dump()),
+       optional_seal("email", m.email), optional_seal("phone", m.phone),
+       Value(NameDobIndex(m.first_name, m.last_name, m.date_of_birth)), optional_index(m.email),
+       optional_index(m.phone), m.plan_id.empty() ? Value() : Value(m.plan_id),
+       Value(static_cast<std::int64_t>(vault_.current_key_id())), Value(m.created_at), Value(m.updated_at)}));
+  return OkStatus();
+}
+
 Result<std::optional<Member>> MemberService::Load(Connection& conn, const std::string& id) const {
   RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string(kSelect) + " WHERE id = ?", {Value(id)}));
   if (rows.empty()) return std::optional<Member>();
@@ -87,7 +113,6 @@ Result<Member> MemberService::Create(const Caller& caller, const MemberInput& in
   m.phone = in.phone.value_or("");
   m.plan_id = in.plan_id.value_or("");
   m.created_at = m.updated_at = FormatInstant(now);
-  const auto seal = [&](const char* field, std::string_view text) { return vault_.Seal("members", m.id, field, text); };
   Status s = store_.Write([&](WriteContext& w) -> Status {
     if (in.plan_id) {
       RXD_ASSIGN_OR_RETURN(Rows plan, w.conn.Query("SELECT 1 FROM plans WHERE id = ?", {Value(*in.plan_id)}));
@@ -98,19 +123,7 @@ Result<Member> MemberService::Create(const Caller& caller, const MemberInput& in
         w.conn.Query("INSERT INTO counters(name, value) VALUES ('member_number', 1) ON CONFLICT(name) DO UPDATE SET "
                      "value = counters.value + 1 RETURNING value"));
     m.member_number = MemberNumberFromSerial(static_cast<std::uint32_t>(serial[0].Int(0)));
-    RXD_TRY(w.conn.Exec(
-        "INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, last_name_enc, "
-        "date_of_birth_enc, address_enc, email_enc, phone_enc, name_dob_index, email_index, phone_index, plan_id, "
-        "key_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {Value(m.id), Value(seal("member_number", m.member_number)), Value(vault_.IndexOf(m.member_number)),
-         Value(seal("first_name", m.first_name)), Value(seal("last_name", m.last_name)),
-         Value(seal("date_of_birth", FormatDate(m.date_of_birth))), Value(seal("address", AddressToJson(m.address).dump())),
-         m.email.empty() ? Value() : Value(seal("email", m.email)),
-         m.phone.empty() ? Value() : Value(seal("phone", m.phone)),
-         Value(NameDobIndex(m.first_name, m.last_name, m.date_of_birth)),
-         m.email.empty() ? Value() : Value(vault_.IndexOf(m.email)),
-         m.phone.empty() ? Value() : Value(vault_.IndexOf(m.phone)), m.plan_id.empty() ? Value() : Value(m.plan_id),
-         Value(static_cast<std::int64_t>(vault_.current_key_id())), Value(m.created_at), Value(m.updated_at)}));
+    RXD_TRY(Save(w.conn, m));
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "member.create", "member", m.id, m.id)));
     return on_commit ? on_commit(w.conn, m) : OkStatus();
   });
@@ -153,19 +166,7 @@ Result<Member> MemberService::Update(const Caller& caller, const std::string& id
       m.plan_id = *p.plan_id;
     }
     m.updated_at = FormatInstant(now);
-    const auto seal = [&](const char* field, std::string_view text) { return vault_.Seal("members", m.id, field, text); };
-    RXD_TRY(w.conn.Exec(
-        "UPDATE members SET first_name_enc = ?, last_name_enc = ?, date_of_birth_enc = ?, address_enc = ?, "
-        "email_enc = ?, phone_enc = ?, name_dob_index = ?, email_index = ?, phone_index = ?, plan_id = ?, key_id = ?, "
-        "updated_at = ? WHERE id = ?",
-        {Value(seal("first_name", m.first_name)), Value(seal("last_name", m.last_name)),
-         Value(seal("date_of_birth", FormatDate(m.date_of_birth))), Value(seal("address", AddressToJson(m.address).dump())),
-         m.email.empty() ? Value() : Value(seal("email", m.email)),
-         m.phone.empty() ? Value() : Value(seal("phone", m.phone)),
-         Value(NameDobIndex(m.first_name, m.last_name, m.date_of_birth)),
-         m.email.empty() ? Value() : Value(vault_.IndexOf(m.email)),
-         m.phone.empty() ? Value() : Value(vault_.IndexOf(m.phone)), m.plan_id.empty() ? Value() : Value(m.plan_id),
-         Value(static_cast<std::int64_t>(vault_.current_key_id())), Value(m.updated_at), Value(m.id)}));
+    RXD_TRY(Save(w.conn, m));
     return w.audit.Append(w.conn, MakeAudit(caller, now, "member.update", "member", m.id, m.id));
   });
   RXD_TRY(s);

@@ -65,6 +65,10 @@ class MemberService {
   Result<std::vector<Member>> Search(const Caller& caller, const std::string& first_name, const std::string& last_name,
                                      Date date_of_birth);
 
+  // Seals and writes the member (insert, or update of everything but the member
+  // number and creation time). No audit: the caller audits in the same transaction.
+  Status Save(Connection& conn, const Member& member) const;
+
   // Loads and decrypts without auditing: for services that audit the use themselves.
   Result<std::optional<Member>> Load(Connection& conn, const std::string& id) const;
 
