@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test bench demo clean format asan
+.PHONY: all deps build build-program test bench demo clean format asan
 
 all: build
 
@@ -16,13 +16,17 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The demo needs only the program, not the tests and benchmarks.
+build-program: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target rxdesk
+
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@bash scripts/bench.sh $(BUILD_DIR)
 
-demo: build
+demo: build-program
 	@bash scripts/demo.sh $(BUILD_DIR)
 
 asan: deps

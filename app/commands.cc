@@ -188,8 +188,9 @@ int RunSeed(const CommonFlags& common, const SeedFlags& flags, char** environ) {
               report->prescriptions, report->fills, report->orders, s);
   std::printf("\ndemo accounts (password for all: %s):\n", report->accounts.empty() ? "" : report->accounts[0].password.c_str());
   for (const auto& a : report->accounts) {
-    std::printf("  %-16s %-16s%s\n", a.username.c_str(), a.role.c_str(),
-                a.totp_secret_base32.empty() ? "" : "  2FA: rxdesk user totp --username <name>");
+    const std::string totp =
+        a.totp_secret_base32.empty() ? "" : "2FA code: rxdesk user totp --username " + a.username + " --data-dir " + common.data_dir;
+    std::printf("  %-16s %-16s %s\n", a.username.c_str(), a.role.c_str(), totp.c_str());
   }
   return 0;
 }
