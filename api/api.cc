@@ -80,11 +80,7 @@ HttpResponse Api::Handle(HttpRequest& request) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   deps_.metrics.ObserveRequest(request.method, route, response.status, seconds);
   // The route pattern, never the raw path: paths carry identifiers.
-  LogInfo("request", {{"request_id", request.request_id},
-                      {"method", request.method},
-                      {"route", route},
-                      {"status", response.status},
-                      {"ms", static_cast<int>(seconds * 100000) / 100.0}});
+  LogRequest(request.request_id, request.method, route, response.status, seconds * 1000);
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return response;

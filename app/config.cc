@@ -77,6 +77,7 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("auth", "password_min_length", &c.auth.password_min_length, 12, 128);
   b.Int("auth", "argon2_ops", &c.auth.argon2_ops, 1, 10);
   b.Int("auth", "argon2_mem_kib", &c.auth.argon2_mem_kib, 8 * 1024, 1024 * 1024);
+  b.Int("auth", "session_cache_seconds", &c.auth.session_cache_seconds, 0, 60);
 
   RefillPolicy& r = c.pharmacy.refill;
   b.Int("refills", "non_controlled_expiry_days", &r.non_controlled_expiry_days, 1, 3650);

@@ -14,6 +14,10 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 // Sends JSON lines to stderr (default) or a file; thread-safe; async-safe flushing.
 void InitLogging(LogLevel min_level, const std::string& file_path = "");
 void Log(LogLevel level, std::string_view event, nlohmann::json fields = nlohmann::json::object());
+// The one line per HTTP request, formatted without building a JSON object
+// (it runs on every request). The strings are route patterns and ids: no PHI.
+void LogRequest(std::string_view request_id, std::string_view method, std::string_view route, int status,
+                double milliseconds);
 inline void LogInfo(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
   Log(LogLevel::kInfo, event, std::move(fields));
 }

@@ -205,6 +205,14 @@ Result<LoginResult> AuthService::Login(const std::string& username_in, const std
 Result<Principal> AuthService::Authenticate(std::string_view token) const {
   if (token.empty() || token.size() > 128) return MakeError("unauthenticated", "the token is not valid");
   const std::string token_hash = Sha256Hex(token);
+  const auto steady_now = std::chrono::steady_clock::now();
+  {
+    std::shared_lock lock(cache_mu_);
+    const auto it = cache_.find(token_hash);
+    if (it != cache_.end() && steady_now < it->second.trusted_until && it->second.expires_at > clock_.Now()) {
+      return it->second.principal;
+    }
+  }
   RXD_ASSIGN_OR_RETURN(Rows rows, store_.Read([&](Connection& c) {
     return c.Query("SELECT u.id, u.username, u.role, COALESCE(u.member_id, ''), s.expires_at FROM sessions s "
                    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND "
@@ -217,11 +225,21 @@ Result<Principal> AuthService::Authenticate(std::string_view token) const {
   if (!expires.ok() || *expires <= clock_.Now()) return MakeError("unauthenticated", "the token has expired");
   auto role = ParseRole(r.Text(2));
   if (!role) return MakeError("unauthenticated", "the token is not valid");
-  return Principal{r.Text(0), r.Text(1), *role, r.Text(3), token_hash};
+  Principal principal{r.Text(0), r.Text(1), *role, r.Text(3), token_hash};
+  if (policy_.session_cache_seconds > 0) {
+    std::unique_lock lock(cache_mu_);
+    if (cache_.size() > 100'000) cache_.clear();  // bounded: a flood of tokens cannot grow it without limit
+    cache_[token_hash] = {principal, *expires, steady_now + std::chrono::seconds(policy_.session_cache_seconds)};
+  }
+  return principal;
 }
 
 Status AuthService::Logout(const Caller& caller) {
   const Instant now = clock_.Now();
+  {
+    std::unique_lock lock(cache_mu_);
+    cache_.erase(caller.principal.token_hash);
+  }
   return store_.Write([&](WriteContext& w) -> Status {
     RXD_TRY(w.conn.Exec("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                         {Value(FormatInstant(now)), Value(caller.principal.token_hash)}));

@@ -2,8 +2,11 @@
 // opaque expiring revocable bearer tokens, and members claiming their account.
 #pragma once
 
+#include <chrono>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "domain/clock.h"
 #include "services/caller.h"
@@ -21,6 +24,9 @@ struct AuthPolicy {
   int password_min_length = 12;      // API.md
   int argon2_ops = 2;                // OWASP argon2id: t=2, m=19 MiB
   int argon2_mem_kib = 19 * 1024;
+  // How long a validated token is trusted without asking the store again. Logout
+  // on the same node takes effect at once; a revocation elsewhere within this time.
+  int session_cache_seconds = 2;
 };
 
 struct LoginResult {
@@ -64,10 +70,18 @@ class AuthService {
   Status CheckUsername(const std::string& username) const;
 
  private:
+  struct CachedSession {
+    Principal principal;
+    Instant expires_at;
+    std::chrono::steady_clock::time_point trusted_until;
+  };
+
   Store& store_;
   const PhiVault& vault_;
   const Clock& clock_;
   AuthPolicy policy_;
+  mutable std::shared_mutex cache_mu_;
+  mutable std::unordered_map<std::string, CachedSession> cache_;  // by token hash; guarded by cache_mu_
 };
 
 }  // namespace rxdesk
