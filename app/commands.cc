@@ -82,6 +82,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   if (!listen.ok()) return Fail(listen.error());
 
   Metrics metrics;
+  r.store->SetObserver([&metrics](const char* kind, double seconds) { metrics.ObserveStore(kind, seconds); });
   AuthService auth(*r.store, *r.vault, r.clock, r.config.auth);
   MemberService members(*r.store, *r.vault, r.clock);
   PharmacyServices pharmacy(*r.store, *r.vault, r.clock, *r.zone, members, r.config.pharmacy);

@@ -6,6 +6,7 @@
 //   RXD_TRY(store->Write([&](WriteContext& w) -> Status { ... }));
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -36,13 +37,24 @@ class Store {
   // Runs fn(Connection&) on a pooled read connection and returns what it returns.
   template <typename F>
   auto Read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    const auto start = std::chrono::steady_clock::now();
     Lease lease(*this);
     if (!lease.conn) return Error{"store_unavailable", "cannot open a read connection", ""};
-    return fn(*lease.conn);
+    auto result = fn(*lease.conn);
+    Observe("read", start);
+    return result;
   }
 
-  // See Writer::Write.
-  Status Write(WriteJob job) { return writer_->Write(std::move(job)); }
+  // See Writer::Write. The time includes waiting for the group commit.
+  Status Write(WriteJob job) {
+    const auto start = std::chrono::steady_clock::now();
+    Status s = writer_->Write(std::move(job));
+    Observe("write", start);
+    return s;
+  }
+
+  // Receives (kind, seconds) for every read and write, e.g. for /metrics. Set before use.
+  void SetObserver(std::function<void(const char* kind, double seconds)> observer) { observer_ = std::move(observer); }
 
   WriterStats writer_stats() const { return writer_->stats(); }
 
@@ -58,10 +70,14 @@ class Store {
   };
 
   explicit Store(StoreOptions options, Dialect dialect) : options_(std::move(options)), dialect_(dialect) {}
+  void Observe(const char* kind, std::chrono::steady_clock::time_point start) const {
+    if (observer_) observer_(kind, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
 
   StoreOptions options_;
   Dialect dialect_;
   std::unique_ptr<Writer> writer_;
+  std::function<void(const char*, double)> observer_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
 };
