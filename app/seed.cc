@@ -12,6 +12,7 @@
 #include "services/audit.h"
 #include "services/auth_service.h"
 #include "services/member_service.h"
+#include "services/order_service.h"
 
 namespace rxdesk {
 namespace {
@@ -234,7 +235,8 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
             const Instant placed = Instant{fill_dates.back()} + std::chrono::hours(14);
             const ShippingQuote quote = QuoteShipping(placed, ShippingSpeed::kStandard, rt.config.pharmacy.shipping, *rt.zone);
             const std::string order_id = NewId();
-            const std::string reference = MakeReferenceNumber(rt.zone->LocalDate(placed), rng.Next());
+            RXD_ASSIGN_OR_RETURN(const std::string reference,
+                                 UniqueOrderReference(w.conn, rt.zone->LocalDate(placed), [&rng] { return rng.Next(); }));
             RXD_TRY(w.conn.Exec(
                 "INSERT INTO orders(id, reference, member_id, rx_number, status, speed, ship_date, eta_earliest, "
                 "eta_latest, fee_cents, address_enc, carrier, tracking_number, created_by, created_at, updated_at) "

@@ -52,6 +52,15 @@ std::uint64_t Entropy() {
 
 }  // namespace
 
+Result<std::string> UniqueOrderReference(Connection& conn, Date day, const std::function<std::uint64_t()>& entropy) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string reference = MakeReferenceNumber(day, entropy());
+    RXD_ASSIGN_OR_RETURN(Rows taken, conn.Query("SELECT 1 FROM orders WHERE reference = ?", {Value(reference)}));
+    if (taken.empty()) return reference;
+  }
+  return MakeError("conflict", "could not draw an unused reference number");
+}
+
 Result<OrderRecord> OrderService::LoadVisible(const Caller& caller, const std::string& order_id, std::string_view action) {
   RXD_ASSIGN_OR_RETURN(std::optional<OrderRecord> o, store_.Read([&](Connection& c) { return LoadOrder(c, order_id); }));
   if (!o) return MakeError("not_found", "no such order");
@@ -101,7 +110,7 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
     }
     const ShippingQuote quote = QuoteShipping(now, request.speed, shipping_, zone_);
     order.id = NewId();
-    order.reference = MakeReferenceNumber(today, Entropy());
+    RXD_ASSIGN_OR_RETURN(order.reference, UniqueOrderReference(w.conn, today, Entropy));
     order.member_id = rx->member_id;
     order.rx_number = request.rx_number;
     order.status = OrderStatus::kReceived;
