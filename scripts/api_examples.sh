@@ -30,17 +30,20 @@ for tool in curl python3; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is required" >&2; exit 2; }
 done
 
+# The interpreter itself, not a version manager's shim: it runs once per check.
+PY=$(python3 -c 'import sys; print(sys.executable)') || { echo "$0: python3 does not start" >&2; exit 2; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rxdesk-examples-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 PASSWORD=rxdesk-demo-2026
-RUN=$(python3 -c 'import secrets; print(secrets.token_hex(4))')  # makes keys and usernames unique per run
+RUN=$("$PY" -c 'import secrets; print(secrets.token_hex(4))')  # makes keys and usernames unique per run
 STEPS=0
 
 # Dates relative to today (the server judges them in its own time zone, at most a day apart).
-day() { python3 -c 'import datetime,sys; print(datetime.date.today() + datetime.timedelta(days=int(sys.argv[1])))' "$1"; }
+day() { "$PY" -c 'import datetime,sys; print(datetime.date.today() + datetime.timedelta(days=int(sys.argv[1])))' "$1"; }
 
 fail() {
   echo "FAIL: $*" >&2
+  [ -s "$WORK/headers" ] && echo "X-Request-Id: $(header X-Request-Id)" >&2
   [ -s "$WORK/body" ] && { echo "response body:" >&2; head -c 2000 "$WORK/body" >&2; echo >&2; }
   exit 1
 }
@@ -56,6 +59,7 @@ call() {
     args+=(-H 'Content-Type: application/json' --data-binary @-)
   fi
   local status
+  rm -f "$WORK/body" "$WORK/headers"
   status=$(printf '%s' "$body" | curl "${args[@]}" "$@" "$URL$path") || true
   STEPS=$((STEPS + 1))
   if [ "$status" != "$expected" ]; then
@@ -66,18 +70,18 @@ call() {
 
 # get KEY.PATH — a value of the last response body (strings raw, others as JSON).
 get() {
-  python3 - "$WORK/body" "$1" <<'PY' || fail "the response has no $1"
+  "$PY" - "$WORK/body" "$1" <<'PYTHON' || fail "the response has no $1"
 import json, sys
 value = json.load(open(sys.argv[1]))
 for part in sys.argv[2].split("."):
-    if isinstance(value, list):
+    if isinstance(value, list) and part.isdigit() and int(part) < len(value):
         value = value[int(part)]
     elif isinstance(value, dict) and part in value:
         value = value[part]
     else:
         sys.exit(1)
 print(value if isinstance(value, str) else json.dumps(value))
-PY
+PYTHON
 }
 
 # expect KEY.PATH VALUE — a field of the last response body has this value.
@@ -88,17 +92,19 @@ expect() {
 }
 
 # header NAME — a header of the last response (case-insensitive name).
-header() { tr -d '\r' <"$WORK/headers" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' 'tolower($1) == n { print $2 }' | tail -n 1; }
+header() { tr -d '\r' <"$WORK/headers" | awk -v n="$(echo "$1" | tr '[:upper:]' '[:lower:]')" -F': ' 'tolower($1) == n { print $2 }' | tail -n 1; }
 
 # login USERNAME [with_totp] — signs in and sets TOKEN. Workforce roles send the current
 # TOTP code; a code works once per 30-second step, so a used one waits for the next step.
 login() {
-  local username=$1 totp_field="" attempt code status
-  for attempt in 1 2 3; do
+  local username=$1 totp_field="" code status
+  for _ in 1 2 3; do
     if [ "${2:-}" = with_totp ]; then
-      code=$("$BIN" user totp --username "$username" --data-dir "$DATA_DIR") || fail "$BIN user totp failed"
+      code=$("$BIN" user totp --username "$username" --data-dir "$DATA_DIR") ||
+        { rm -f "$WORK/body"; fail "$BIN user totp failed"; }
       totp_field=", \"totp\": \"$code\""
     fi
+    rm -f "$WORK/body" "$WORK/headers"
     status=$(printf '{"username": "%s", "password": "%s"%s}' "$username" "$PASSWORD" "$totp_field" |
       curl -sS -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
         --data-binary @- "$URL/v1/auth/login") || true
@@ -159,7 +165,7 @@ NEW_MEMBER_ID=$(get id) || exit 1
 NEW_MEMBER_NUMBER=$(get member_number) || exit 1
 RX_BODY='{"drug": {"ndc": "00093-7146-56", "name": "atorvastatin", "strength": "20 mg", "form": "tablet"},
   "schedule": "none", "quantity": 30, "days_supply": 30, "refills_authorized": 3,
-  "written_date": "'$(day -10)'", "prescriber": {"npi": "1245319599", "name": "Dr. Avery Quinn"}}'
+  "written_date": "'"$(day -10)"'", "prescriber": {"npi": "1245319599", "name": "Dr. Avery Quinn"}}'
 call 201 POST "/v1/members/$NEW_MEMBER_ID/prescriptions" "$RPH" "$RX_BODY"
 expect status active
 expect refills_remaining 3
@@ -170,13 +176,13 @@ expect is_refill false
 call 200 GET "/v1/prescriptions/$NEW_RX/refill-eligibility" "$RPH"
 expect eligible false
 expect reason too_soon
-NEXT_ELIGIBLE=$(python3 -c 'import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=23))' "$FILL_DATE")
+NEXT_ELIGIBLE=$("$PY" -c 'import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=23))' "$FILL_DATE")
 expect next_eligible_date "$NEXT_ELIGIBLE"
 
 echo "== the member orders a new prescription by mail; the same Idempotency-Key gives the same order"
 call 201 POST "/v1/members/$MEMBER_ID/prescriptions" "$RPH" "$RX_BODY"
 ORDER_RX=$(get rx_number) || exit 1
-REFILL_BODY='{"rx_number": "'$ORDER_RX'", "speed": "expedited"}'
+REFILL_BODY='{"rx_number": "'"$ORDER_RX"'", "speed": "expedited"}'
 call 201 POST /v1/refills "$MEMBER" "$REFILL_BODY" -H "Idempotency-Key: refill-$RUN"
 ORDER_ID=$(get order_id) || exit 1
 expect status received
@@ -202,9 +208,9 @@ call 200 GET "/v1/members/$MEMBER_ID/orders?limit=5" "$MEMBER"
 expect items.0.id "$ORDER_ID"
 
 echo "== the new member claims their online account"
-call 201 POST /v1/auth/register "" '{"member_number": "'$NEW_MEMBER_NUMBER'", "date_of_birth": "1958-02-14", "zip": "78701",
-  "username": "jordan.'$RUN'", "password": "a-long-enough-passphrase"}'
-call 200 POST /v1/auth/login "" '{"username": "jordan.'$RUN'", "password": "a-long-enough-passphrase"}'
+call 201 POST /v1/auth/register "" '{"member_number": "'"$NEW_MEMBER_NUMBER"'", "date_of_birth": "1958-02-14", "zip": "78701",
+  "username": "jordan.'"$RUN"'", "password": "a-long-enough-passphrase"}'
+call 200 POST /v1/auth/login "" '{"username": "jordan.'"$RUN"'", "password": "a-long-enough-passphrase"}'
 expect role member
 
 echo "== one example of each error"
@@ -217,7 +223,7 @@ call 401 GET /v1/me
 expect error.code unauthenticated
 call 401 POST /v1/auth/login "" '{"username": "nobody.example", "password": "not-the-password"}'
 expect error.code invalid_credentials
-call 401 POST /v1/auth/login "" '{"username": "pharmacist.demo", "password": "'$PASSWORD'"}'
+call 401 POST /v1/auth/login "" '{"username": "pharmacist.demo", "password": "'"$PASSWORD"'"}'
 expect error.code mfa_required
 expect error.field totp
 call 403 POST /v1/members "$MEMBER" '{"first_name": "Casey", "last_name": "Example", "date_of_birth": "1970-01-01",
@@ -230,21 +236,31 @@ expect error.code not_found
 call 405 DELETE /v1/me "$MEMBER"
 expect error.code method_not_allowed
 [ -n "$(header Allow)" ] || fail "a 405 carries an Allow header"
-call 409 POST /v1/refills "$MEMBER" '{"rx_number": "'$ORDER_RX'", "speed": "standard"}' -H "Idempotency-Key: refill-$RUN"
+call 409 POST /v1/refills "$MEMBER" '{"rx_number": "'"$ORDER_RX"'", "speed": "standard"}' -H "Idempotency-Key: refill-$RUN"
 expect error.code idempotency_key_reused
 call 409 POST "/v1/orders/$ORDER_ID/events" "$RPH" '{"type": "shipped", "carrier": "USPS", "tracking": "9400100000000000000001"}'
 expect error.code invalid_transition
-python3 -c 'import sys; sys.stdout.write("{\"username\": \"" + "x" * (1100 * 1024) + "\", \"password\": \"x\"}")' >"$WORK/big.json"
+"$PY" -c 'import sys; sys.stdout.write("{\"username\": \"" + "x" * (1100 * 1024) + "\", \"password\": \"x\"}")' >"$WORK/big.json"
 call 413 POST /v1/auth/login "" "" -H 'Content-Type: application/json' --data-binary "@$WORK/big.json"
 expect error.code payload_too_large
 call 415 POST /v1/shipping/quote "" "" -H 'Content-Type: text/plain' --data-binary 'speed=standard'
 expect error.code unsupported_media_type
-call 422 POST /v1/refills "$RPH" '{"rx_number": "'$NEW_RX'"}'
+call 422 POST /v1/refills "$RPH" '{"rx_number": "'"$NEW_RX"'"}'
 expect error.code too_soon
 expect error.details.next_eligible_date "$NEXT_ELIGIBLE"
 call 422 POST /v1/shipping/quote "" '{"address": {"line1": "1 Queen St", "city": "Toronto", "state": "ON", "zip": "M5H 2N2", "country": "CA"},
   "speed": "standard"}'
 expect error.code address_outside_service_area
+
+echo "== five failed sign-ins lock an account (a throwaway agent account)"
+printf 'a-long-enough-passphrase\n' |
+  "$BIN" user create --username "locked.$RUN" --role agent --password-stdin --data-dir "$DATA_DIR" >/dev/null ||
+  { rm -f "$WORK/body"; fail "$BIN user create failed"; }
+for _ in 1 2 3 4 5; do
+  call 401 POST /v1/auth/login "" '{"username": "locked.'"$RUN"'", "password": "not-the-passphrase"}'
+done
+call 423 POST /v1/auth/login "" '{"username": "locked.'"$RUN"'", "password": "a-long-enough-passphrase"}'
+expect error.code account_locked
 
 echo "== signing out revokes the token"
 call 204 POST /v1/auth/logout "$RPH"

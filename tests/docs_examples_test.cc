@@ -3,6 +3,7 @@
 // /v1/openapi.json must be documented in the guide with the roles it allows.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -72,7 +73,9 @@ std::string SectionOf(const std::string& guide, const std::string& method, const
   std::size_t start = guide.find(heading + "\n");
   if (start == std::string::npos) return "";
   start += heading.size();
-  const std::size_t end = guide.find("\n#", start);
+  // Headings are "## ", "### " or "#### "; a "# comment" inside a code block is not one.
+  std::size_t end = std::string::npos;
+  for (const char* next : {"\n## ", "\n### ", "\n#### "}) end = std::min(end, guide.find(next, start));
   return guide.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
