@@ -35,6 +35,11 @@ std::string MemberService::NameDobIndex(std::string_view first, std::string_view
   return vault_.IndexOf(std::string(last) + "|" + std::string(first) + "|" + FormatDate(dob));
 }
 
+Result<bool> MemberService::Exists(Connection& conn, const std::string& id) {
+  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM members WHERE id = ?", {Value(id)}));
+  return !rows.empty();
+}
+
 Status MemberService::CheckOwnership(const Caller& caller, const std::string& member_id) const {
   if (caller.principal.role == Role::kMember && caller.principal.member_id != member_id) {
     return MakeError("not_found", "no such member");
@@ -148,6 +153,12 @@ Result<Member> MemberService::Update(const Caller& caller, const std::string& id
   if (Status own = CheckOwnership(caller, id); !own.ok()) {
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, "member.update", "member", id, id, "denied")));
     return own.error();
+  }
+  // Name and date of birth are what identity is verified against, and the plan is the
+  // benefit's: a member changes their contact details only; the rest goes through member services.
+  if (caller.principal.role == Role::kMember && (p.first_name || p.last_name || p.date_of_birth || p.plan_id)) {
+    RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, "member.update", "member", id, id, "denied")));
+    return MakeError("forbidden", "members may change their address, email and phone; call member services for the rest");
   }
   Member m;
   Status s = store_.Write([&](WriteContext& w) -> Status {

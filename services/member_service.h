@@ -72,6 +72,8 @@ class MemberService {
   // Loads and decrypts without auditing: for services that audit the use themselves.
   Result<std::optional<Member>> Load(Connection& conn, const std::string& id) const;
 
+  static Result<bool> Exists(Connection& conn, const std::string& id);
+
   // Whether the caller may act on this member's records; refuses with not_found
   // for another member's records (so their existence does not leak).
   Status CheckOwnership(const Caller& caller, const std::string& member_id) const;

@@ -168,6 +168,8 @@ Result<Page<OrderRecord>> OrderService::ListForMember(const Caller& caller, cons
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, "order.list", "member", member_id, member_id, "denied")));
     return own.error();
   }
+  RXD_ASSIGN_OR_RETURN(bool exists, store_.Read([&](Connection& c) { return MemberService::Exists(c, member_id); }));
+  if (!exists) return MakeError("not_found", "no such member");
   // Newest first; the cursor is the last id seen (ids sort by creation time).
   RXD_ASSIGN_OR_RETURN(Rows rows, store_.Read([&](Connection& c) {
     if (cursor.empty()) {

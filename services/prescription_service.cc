@@ -127,6 +127,8 @@ Result<Page<PrescriptionRecord>> PrescriptionService::ListForMember(const Caller
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, "prescription.list", "member", member_id, member_id, "denied")));
     return own.error();
   }
+  RXD_ASSIGN_OR_RETURN(bool exists, store_.Read([&](Connection& c) { return MemberService::Exists(c, member_id); }));
+  if (!exists) return MakeError("not_found", "no such member");
   RXD_ASSIGN_OR_RETURN(Rows rows, store_.Read([&](Connection& c) {
     return c.Query(std::string(kSelect) + " WHERE member_id = ? AND rx_number > ? ORDER BY rx_number LIMIT ?",
                    {Value(member_id), Value(cursor), Value(limit + 1)});

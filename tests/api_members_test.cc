@@ -161,3 +161,31 @@ TEST(Logs, HoldRoutePatternsButNoPhi) {
 
 }  // namespace
 }  // namespace rxdesk::testing
+
+namespace rxdesk::testing {
+namespace {
+
+TEST(Members, AMemberChangesTheirContactDetailsButNotTheFactsIdentityIsCheckedAgainst) {
+  auto& env = E2e::Get();
+  const std::string& member = env.Token(Role::kMember);
+  const std::string path = "/v1/members/" + env.DemoMemberId();
+  const auto send = [&](const std::string& body) {
+    return env.client().Send("PATCH", path, body, {{"Authorization", "Bearer " + member}, {"Content-Type", "application/json"}});
+  };
+  EXPECT_EQ(send(R"({"phone": "512-555-0142"})").status, 200);
+  for (const char* body : {R"({"last_name": "Else"})", R"({"first_name": "Some"})", R"({"date_of_birth": "1950-01-01"})",
+                           R"({"plan_id": "part-d-2026"})"}) {
+    const HttpResult r = send(body);
+    EXPECT_EQ(r.status, 403) << body;
+    EXPECT_EQ(r.error_code(), "forbidden") << body;
+  }
+}
+
+TEST(Members, ListsOfAMemberThatDoesNotExistAreNotFound) {
+  auto& env = E2e::Get();
+  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/prescriptions", env.Token(Role::kAgent)).status, 404);
+  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/orders", env.Token(Role::kAgent)).status, 404);
+}
+
+}  // namespace
+}  // namespace rxdesk::testing
