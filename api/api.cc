@@ -47,8 +47,10 @@ HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock
   HttpResponse response = create([&](Connection& conn, const Json& body) {
     return RecordIdempotent(conn, key, 201, body.dump(), FormatInstant(clock.Now()));
   });
-  // A concurrent twin with the same key won the race: answer with its response.
-  if (response.status == 409) {
+  // A concurrent twin with the same key (perhaps on another node) won the race:
+  // answer with its response. The loser sees the winner's work as a conflict (409)
+  // or as a business refusal (e.g. 422 refill_already_requested), so any error counts.
+  if (response.status >= 400) {
     if (auto r = replay()) return *r;
   }
   return response;

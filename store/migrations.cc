@@ -225,23 +225,44 @@ std::string Render(const char* sql, Dialect dialect) {
 int LatestSchemaVersion() { return Migrations().back().version; }
 
 Result<int> CurrentSchemaVersion(Connection& conn) {
-  RXD_TRY(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                    "description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  // Read-only, so that probing a fresh database (runtime, Store::Open) never races
+  // another process's migration with DDL of its own.
+  const char* exists = conn.dialect() == Dialect::kPostgres
+                           ? "SELECT to_regclass('schema_migrations') IS NOT NULL"
+                           : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+  RXD_ASSIGN_OR_RETURN(Rows found, conn.Query(exists));
+  if (found.at(0).Int(0) == 0) return 0;
   RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   return static_cast<int>(rows.at(0).Int(0));
 }
 
-Result<int> Migrate(Connection& conn) {
+namespace {
+
+Error SchemaTooNew(int version) {
+  return MakeError("schema_too_new", "the database has schema version " + std::to_string(version) +
+                                         " but this rxdesk supports up to " + std::to_string(LatestSchemaVersion()) +
+                                         "; run a newer rxdesk");
+}
+
+// Migrate() once no other process migrates the same database.
+Result<int> MigrateSerialised(Connection& conn) {
+  RXD_TRY(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                    "description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
   RXD_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(conn));
-  if (current > LatestSchemaVersion()) {
-    return MakeError("schema_too_new", "the database has schema version " + std::to_string(current) +
-                                           " but this rxdesk supports up to " + std::to_string(LatestSchemaVersion()) +
-                                           "; run a newer rxdesk");
-  }
+  if (current > LatestSchemaVersion()) return SchemaTooNew(current);
   int applied = 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= current) continue;
     RXD_TRY(conn.Begin());
+    // Read again under the write lock (SQLite's BEGIN IMMEDIATE): another process
+    // may have applied it since the first read.
+    Result<int> now = CurrentSchemaVersion(conn);
+    if (!now.ok() || *now >= m.version) {
+      (void)conn.Rollback();
+      if (!now.ok()) return std::move(now).error();
+      current = *now;
+      continue;
+    }
     Status s = conn.ExecScript(Render(m.sql, conn.dialect()));
     if (s.ok()) {
       s = conn.Exec("INSERT INTO schema_migrations(version, description, applied_at) VALUES (?, ?, "
@@ -258,6 +279,22 @@ Result<int> Migrate(Connection& conn) {
     RXD_TRY(conn.Commit());
     ++applied;
   }
+  return applied;
+}
+
+// Any 64-bit number no other rxdesk advisory lock uses ("rxdesk" in ASCII, then 1).
+constexpr char kMigrationLock[] = "8248453104419930113";
+
+}  // namespace
+
+Result<int> Migrate(Connection& conn) {
+  if (conn.dialect() != Dialect::kPostgres) return MigrateSerialised(conn);
+  // Several nodes may start together on a new database: PostgreSQL would let two
+  // of them create the same tables (one then fails on a duplicate catalog entry),
+  // so migrators queue on a session advisory lock. A lost session frees it.
+  RXD_TRY(conn.Query(std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")"));
+  Result<int> applied = MigrateSerialised(conn);
+  (void)conn.Query(std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")");
   return applied;
 }
 

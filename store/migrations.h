@@ -11,10 +11,11 @@ namespace rxdesk {
 // The schema version this binary writes.
 int LatestSchemaVersion();
 
-// The version recorded in the database (0 for an empty one).
+// The version recorded in the database (0 for an empty one). Reads only.
 Result<int> CurrentSchemaVersion(Connection& conn);
 
-// Applies every missing migration. Returns the number applied.
+// Applies every missing migration. Returns the number applied. Safe to run from
+// several processes at once (PostgreSQL: an advisory lock; SQLite: the write lock).
 // Refusal: `schema_too_new` when the database is newer than this binary.
 Result<int> Migrate(Connection& conn);
 

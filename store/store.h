@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,11 @@ struct StoreOptions {
   std::string sqlite_synchronous = "FULL";
   int busy_timeout_ms = 5000;
   bool migrate = true;            // apply missing migrations at open
+  // PostgreSQL only: the most read sessions this process holds open; readers
+  // beyond it wait for one to come back. Every node's sessions (these plus the
+  // writer's) count against the server's max_connections (100 by default), and
+  // one per worker thread would exhaust it with two nodes. 0: no limit.
+  int postgres_read_connections = 16;
 };
 
 class Store {
@@ -69,7 +75,7 @@ class Store {
     std::unique_ptr<Connection> conn;
   };
 
-  explicit Store(StoreOptions options, Dialect dialect) : options_(std::move(options)), dialect_(dialect) {}
+  Store(StoreOptions options, Dialect dialect);
   void Observe(const char* kind, std::chrono::steady_clock::time_point start) const {
     if (observer_) observer_(kind, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -78,8 +84,11 @@ class Store {
   Dialect dialect_;
   std::unique_ptr<Writer> writer_;
   std::function<void(const char*, double)> observer_;
+  std::size_t max_read_connections_;  // 0: no limit
   std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
+  std::condition_variable pool_returned_;
+  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_: idle read connections
+  std::size_t read_connections_ = 0;               // guarded by pool_mu_: idle, leased or being opened
 };
 
 }  // namespace rxdesk
