@@ -38,25 +38,6 @@ Result<std::unique_ptr<Runtime>> Open(const CommonFlags& common, char** environ,
   return OpenRuntime(o, environ);
 }
 
-Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
-  const std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return MakeError("config_invalid", "--listen must be HOST:PORT, e.g. 127.0.0.1:8080", "listen");
-  }
-  const std::string port_text = listen.substr(colon + 1);
-  int port = -1;
-  try {
-    std::size_t used = 0;
-    port = std::stoi(port_text, &used);
-    if (used != port_text.size()) port = -1;
-  } catch (...) {
-  }
-  if (port < 0 || port > 65535) return MakeError("config_invalid", "--listen port must be 0–65535", "listen");
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return std::make_pair(host, static_cast<std::uint16_t>(port));
-}
-
 LogLevel ParseLevel(const std::string& s) {
   if (s == "debug") return LogLevel::kDebug;
   if (s == "warn") return LogLevel::kWarn;
@@ -74,11 +55,17 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // A bad --listen is a usage error, reported before anything is created on disk.
+  if (!flags.listen.empty()) {
+    if (auto parsed = ParseListenAddress(flags.listen); !parsed.ok()) {
+      return Fail(MakeError("config_invalid", "--listen " + parsed.error().message, "listen"));
+    }
+  }
   auto rt = Open(common, environ);
   if (!rt.ok()) return Fail(rt.error());
   Runtime& r = **rt;
   InitLogging(ParseLevel(r.config.server.log_level));
-  auto listen = ParseListen(flags.listen.empty() ? r.config.server.listen : flags.listen);
+  auto listen = ParseListenAddress(flags.listen.empty() ? r.config.server.listen : flags.listen);
   if (!listen.ok()) return Fail(listen.error());
 
   Metrics metrics;
@@ -89,8 +76,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   Api api({*r.store, r.clock, *r.zone, auth, members, pharmacy, metrics});
 
   HttpServerOptions options;
-  options.host = listen->first;
-  options.port = listen->second;
+  options.host = listen->host;
+  options.port = listen->port;
   options.io_threads = r.config.server.io_threads;
   options.worker_threads = r.config.server.worker_threads;
   options.max_body_bytes = static_cast<std::size_t>(r.config.server.max_body_bytes);

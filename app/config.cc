@@ -1,5 +1,9 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
+
+#include <charconv>
+
 namespace rxdesk {
 namespace {
 
@@ -51,8 +55,35 @@ std::string ShippingKey(std::string field) {
 
 }  // namespace
 
+Result<ListenAddress> ParseListenAddress(const std::string& text) {
+  const auto refuse = [] {
+    return MakeError("config_invalid", "must be HOST:PORT with HOST an IP address and PORT 0-65535, e.g. 127.0.0.1:8080",
+                     "listen");
+  };
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return refuse();
+  ListenAddress out;
+  out.host = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) return refuse();
+  out.port = static_cast<std::uint16_t>(value);
+  in6_addr buffer{};
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+    if (inet_pton(AF_INET6, out.host.c_str(), &buffer) != 1) return refuse();
+  } else if (inet_pton(AF_INET, out.host.c_str(), &buffer) != 1) {
+    return refuse();
+  }
+  return out;
+}
+
 void BindConfig(Config& c, ConfigBinder& b) {
-  b.String("server", "listen", &c.server.listen);
+  b.String("server", "listen", &c.server.listen, [](const std::string& v) -> Status {
+    RXD_TRY(ParseListenAddress(v));
+    return OkStatus();
+  });
   b.Int("server", "io_threads", &c.server.io_threads, 0, 64);
   b.Int("server", "worker_threads", &c.server.worker_threads, 1, 512);
   b.Int("server", "max_body_bytes", &c.server.max_body_bytes, 1024, 64 << 20);

@@ -3,6 +3,7 @@
 // docs/configuration.md and rxdesk.toml.sample list them all.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ struct Config {
   AuthPolicy auth;
   PharmacyConfig pharmacy;
 };
+
+struct ListenAddress {
+  std::string host;  // an IP address (IPv6 without brackets)
+  std::uint16_t port = 0;
+};
+
+// Parses "HOST:PORT": HOST an IPv4 address or a bracketed IPv6 one, PORT 0-65535
+// (0 picks a free port). Refusal: config_invalid, message "must be HOST:PORT ...".
+Result<ListenAddress> ParseListenAddress(const std::string& text);
 
 // Binds every key of Config (used by the loader and by the docs test).
 void BindConfig(Config& config, ConfigBinder& binder);
