@@ -3,6 +3,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include "domain/test_fixtures.h"
+
 #include <set>
 #include <string>
 
@@ -15,16 +17,8 @@ using std::chrono::Saturday;
 using std::chrono::Sunday;
 using std::chrono::Tuesday;
 
-const Zone& Chicago() {
-  static const Zone zone(date::locate_zone("America/Chicago"));
-  return zone;
-}
-
-Instant At(const char* rfc3339) {
-  auto t = ParseInstant(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant{};
-}
+using test::At;
+using test::Chicago;
 
 WeeklyHours Hours(std::string_view text) {
   auto h = ParseWeeklyHours(text);

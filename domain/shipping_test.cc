@@ -3,6 +3,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include "domain/test_fixtures.h"
+
 #include <string>
 #include <vector>
 
@@ -14,16 +16,8 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-const Zone& Chicago() {
-  static const Zone zone(date::locate_zone("America/Chicago"));
-  return zone;
-}
-
-Instant At(const char* rfc3339) {
-  auto t = ParseInstant(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant{};
-}
+using test::At;
+using test::Chicago;
 
 constexpr Date D(int y, unsigned m, unsigned d) { return MakeDate(y, m, d); }
 

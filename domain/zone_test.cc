@@ -3,6 +3,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include "domain/test_fixtures.h"
+
 namespace rxdesk {
 namespace {
 
@@ -10,17 +12,8 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-// Locating a zone reads the OS tz database: that is the edge's job, done here by the test.
-const Zone& Chicago() {
-  static const Zone zone(date::locate_zone("America/Chicago"));
-  return zone;
-}
-
-Instant At(const char* rfc3339) {
-  auto t = ParseInstant(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant{};
-}
+using test::At;
+using test::Chicago;
 
 seconds Hms(int h, int m, int s) { return hours{h} + minutes{m} + seconds{s}; }
 
