@@ -27,9 +27,13 @@ RouteHandler Handler(ApiHandler handler) {
 Result<JsonObject> BodyOf(const RouteContext& ctx) { return JsonObject::Parse(ctx.request.body); }
 
 HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
-                             const std::function<HttpResponse(const CommitHook<Json>& on_commit)>& create) {
+                             const std::function<Result<HttpResponse>(const CommitHook<Json>& on_commit)>& create) {
+  const auto run = [&](const CommitHook<Json>& on_commit) {
+    Result<HttpResponse> r = create(on_commit);
+    return r.ok() ? std::move(*r) : ErrorResponse(r.error());
+  };
   const std::string_view header = ctx.request.Header("idempotency-key");
-  if (header.empty()) return create(nullptr);
+  if (header.empty()) return run(nullptr);
   if (Status v = ValidateIdempotencyKey(header); !v.ok()) return ErrorResponse(v.error());
   IdempotencyKey key{ctx.principal ? ctx.principal->user_id : std::string("anonymous"), std::string(header),
                      ctx.pattern, Sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body)};
@@ -44,7 +48,7 @@ HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock
     return r;
   };
   if (auto r = replay()) return *r;
-  HttpResponse response = create([&](Connection& conn, const Json& body) {
+  HttpResponse response = run([&](Connection& conn, const Json& body) {
     return RecordIdempotent(conn, key, 201, body.dump(), FormatInstant(clock.Now()));
   });
   // A concurrent twin with the same key (perhaps on another node) won the race:
@@ -59,13 +63,13 @@ HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock
 Api::Api(ApiDeps deps)
     : deps_(deps),
       router_([this](std::string_view token) { return deps_.auth.Authenticate(token); },
-               [this](const RouteContext& ctx) {
-                 // A refused attempt is itself an access event for the privacy officer.
-                 const Caller caller = CallerOf(ctx);
-                 (void)AuditAlone(deps_.store, MakeAudit(caller, deps_.clock.Now(), "route:" + ctx.request.method + " " +
-                                                                                        ctx.pattern,
-                                                         "route", "-", "", "denied"));
-               }) {
+              [this](const RouteContext& ctx) {
+                // A refused attempt is itself an access event for the privacy officer.
+                const Caller caller = CallerOf(ctx);
+                (void)AuditAlone(deps_.store,
+                                 MakeAudit(caller, deps_.clock.Now(), "route:" + ctx.request.method + " " + ctx.pattern,
+                                           "route", "-", "", "denied"));
+              }) {
   AddSystemRoutes();
   AddAuthRoutes();
   AddMemberRoutes();

@@ -64,8 +64,8 @@ Caller CallerOf(const RouteContext& ctx);
 Result<JsonObject> BodyOf(const RouteContext& ctx);
 // Runs a creating POST with Idempotency-Key support. `create` receives the commit
 // hook to run inside its transaction (null when no key was sent) and returns the
-// response; replays return the stored response.
+// response or an error (rendered in the error model); replays return the stored response.
 HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
-                             const std::function<HttpResponse(const CommitHook<Json>& on_commit)>& create);
+                             const std::function<Result<HttpResponse>(const CommitHook<Json>& on_commit)>& create);
 
 }  // namespace rxdesk

@@ -37,7 +37,7 @@ Json MemberSchema() {
 
 // The fields a client may send for a member (create requires the first four).
 Json MemberInputProperties() {
-  return {{"first_name", StringSchema("", 100)}, {"last_name", StringSchema("", 100)},
+  return {{"first_name", StringSchema("", 100)},   {"last_name", StringSchema("", 100)},
           {"date_of_birth", StringSchema("date")}, {"address", AddressSchema()},
           {"email", StringSchema("email", 254)},   {"phone", StringSchema("", 32)},
           {"plan_id", StringSchema("", 64)}};
@@ -88,53 +88,63 @@ Result<Address> ReadAddress(JsonObject& obj) {
 }
 
 void Api::AddMemberRoutes() {
-  router_.Add({.method = "POST", .pattern = "/v1/members", .rule = {.roles = kServing},
-               .summary = "Create a member", .tag = "members",
-               .request_schema = ObjectSchema(MemberInputProperties(), {"first_name", "last_name", "date_of_birth", "address"}),
-               .response_schema = MemberSchema(),
-               .success_status = 201,
-               .idempotent_create = true},
-              [this](RouteContext& ctx) {
-                return WithIdempotency(ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) {
-                  return Handler([&](RouteContext&) -> Result<HttpResponse> {
-                    RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
-                    MemberInput in;
-                    RXD_ASSIGN_OR_RETURN(std::string first, body.RequiredString("first_name", 200));
-                    RXD_ASSIGN_OR_RETURN(in.first_name, ValidatePersonName(first, "first_name"));
-                    RXD_ASSIGN_OR_RETURN(std::string last, body.RequiredString("last_name", 200));
-                    RXD_ASSIGN_OR_RETURN(in.last_name, ValidatePersonName(last, "last_name"));
-                    RXD_ASSIGN_OR_RETURN(std::string dob, body.RequiredString("date_of_birth", 10));
-                    RXD_ASSIGN_OR_RETURN(in.date_of_birth, ReadDateOfBirth(dob, deps_.zone.LocalDate(deps_.clock.Now())));
-                    RXD_ASSIGN_OR_RETURN(JsonObject address, body.RequiredObject("address"));
-                    RXD_ASSIGN_OR_RETURN(in.address, ReadAddress(address));
-                    RXD_ASSIGN_OR_RETURN(std::optional<std::string> email, body.OptionalString("email", 254));
-                    if (email) {
-                      RXD_ASSIGN_OR_RETURN(in.email, ValidateEmail(*email, "email"));
-                    }
-                    RXD_ASSIGN_OR_RETURN(std::optional<std::string> phone, body.OptionalString("phone", 32));
-                    if (phone) {
-                      RXD_ASSIGN_OR_RETURN(in.phone, NormalizeUsPhone(*phone, "phone"));
-                    }
-                    RXD_ASSIGN_OR_RETURN(in.plan_id, body.OptionalString("plan_id", 64));
-                    RXD_TRY(body.NoOtherFields());
-                    RXD_ASSIGN_OR_RETURN(Member m, deps_.members.Create(CallerOf(ctx), in, [&](Connection& c, const Member& created) {
-                      return on_commit ? on_commit(c, MemberJson(created)) : OkStatus();
-                    }));
-                    return JsonResponse(201, MemberJson(m));
-                  })(ctx);
-                });
-              });
+  router_.Add(
+      {.method = "POST",
+       .pattern = "/v1/members",
+       .rule = {.roles = kServing},
+       .summary = "Create a member",
+       .tag = "members",
+       .request_schema = ObjectSchema(MemberInputProperties(), {"first_name", "last_name", "date_of_birth", "address"}),
+       .response_schema = MemberSchema(),
+       .success_status = 201,
+       .idempotent_create = true},
+      [this](RouteContext& ctx) {
+        return WithIdempotency(
+            ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+              RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
+              MemberInput in;
+              RXD_ASSIGN_OR_RETURN(std::string first, body.RequiredString("first_name", 200));
+              RXD_ASSIGN_OR_RETURN(in.first_name, ValidatePersonName(first, "first_name"));
+              RXD_ASSIGN_OR_RETURN(std::string last, body.RequiredString("last_name", 200));
+              RXD_ASSIGN_OR_RETURN(in.last_name, ValidatePersonName(last, "last_name"));
+              RXD_ASSIGN_OR_RETURN(std::string dob, body.RequiredString("date_of_birth", 10));
+              RXD_ASSIGN_OR_RETURN(in.date_of_birth, ReadDateOfBirth(dob, deps_.zone.LocalDate(deps_.clock.Now())));
+              RXD_ASSIGN_OR_RETURN(JsonObject address, body.RequiredObject("address"));
+              RXD_ASSIGN_OR_RETURN(in.address, ReadAddress(address));
+              RXD_ASSIGN_OR_RETURN(std::optional<std::string> email, body.OptionalString("email", 254));
+              if (email) {
+                RXD_ASSIGN_OR_RETURN(in.email, ValidateEmail(*email, "email"));
+              }
+              RXD_ASSIGN_OR_RETURN(std::optional<std::string> phone, body.OptionalString("phone", 32));
+              if (phone) {
+                RXD_ASSIGN_OR_RETURN(in.phone, NormalizeUsPhone(*phone, "phone"));
+              }
+              RXD_ASSIGN_OR_RETURN(in.plan_id, body.OptionalString("plan_id", 64));
+              RXD_TRY(body.NoOtherFields());
+              RXD_ASSIGN_OR_RETURN(Member m,
+                                   deps_.members.Create(CallerOf(ctx), in, [&](Connection& c, const Member& created) {
+                                     return on_commit ? on_commit(c, MemberJson(created)) : OkStatus();
+                                   }));
+              return JsonResponse(201, MemberJson(m));
+            });
+      });
 
-  router_.Add({.method = "GET", .pattern = "/v1/members/{id}", .rule = {.roles = kServingAndMember},
-               .summary = "Read a member (members: their own record)", .tag = "members",
+  router_.Add({.method = "GET",
+               .pattern = "/v1/members/{id}",
+               .rule = {.roles = kServingAndMember},
+               .summary = "Read a member (members: their own record)",
+               .tag = "members",
                .response_schema = MemberSchema()},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(Member m, deps_.members.Get(CallerOf(ctx), ctx.Param(0)));
                 return JsonResponse(200, MemberJson(m));
               }));
 
-  router_.Add({.method = "PATCH", .pattern = "/v1/members/{id}", .rule = {.roles = kServingAndMember},
-               .summary = "Update a member's details (members: their own)", .tag = "members",
+  router_.Add({.method = "PATCH",
+               .pattern = "/v1/members/{id}",
+               .rule = {.roles = kServingAndMember},
+               .summary = "Update a member's details (members: their own)",
+               .tag = "members",
                .request_schema = ObjectSchema(MemberInputProperties()),
                .response_schema = MemberSchema()},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
@@ -155,14 +165,16 @@ void Api::AddMemberRoutes() {
                 RXD_ASSIGN_OR_RETURN(p.address, OptionalAddress(body));
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> email, body.OptionalString("email", 254));
                 if (email) {
-                  if (email->empty()) p.email = "";
+                  if (email->empty())
+                    p.email = "";
                   else {
                     RXD_ASSIGN_OR_RETURN(p.email, ValidateEmail(*email, "email"));
                   }
                 }
                 RXD_ASSIGN_OR_RETURN(std::optional<std::string> phone, body.OptionalString("phone", 32));
                 if (phone) {
-                  if (phone->empty()) p.phone = "";
+                  if (phone->empty())
+                    p.phone = "";
                   else {
                     RXD_ASSIGN_OR_RETURN(p.phone, NormalizeUsPhone(*phone, "phone"));
                   }
@@ -173,14 +185,17 @@ void Api::AddMemberRoutes() {
                 return JsonResponse(200, MemberJson(m));
               }));
 
-  router_.Add({.method = "POST", .pattern = "/v1/members/search", .rule = {.roles = kServing},
-               .summary = "Find members by first name, last name and date of birth", .tag = "members",
+  router_.Add({.method = "POST",
+               .pattern = "/v1/members/search",
+               .rule = {.roles = kServing},
+               .summary = "Find members by first name, last name and date of birth",
+               .tag = "members",
                .request_schema = ObjectSchema({{"first_name", StringSchema("", 100)},
                                                {"last_name", StringSchema("", 100)},
                                                {"date_of_birth", StringSchema("date")}},
                                               {"first_name", "last_name", "date_of_birth"}),
-               .response_schema = ObjectSchema({{"items", {{"type", "array"}, {"items", MemberSchema()}}},
-                                                {"next_cursor", {{"type", "null"}}}})},
+               .response_schema = ObjectSchema(
+                   {{"items", {{"type", "array"}, {"items", MemberSchema()}}}, {"next_cursor", {{"type", "null"}}}})},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                 RXD_ASSIGN_OR_RETURN(std::string first, body.RequiredString("first_name", 200));
