@@ -69,9 +69,15 @@ Result<std::optional<LastFill>> PrescriptionService::LastFillOnOrBefore(Connecti
 }
 
 Result<PrescriptionRecord> PrescriptionService::LoadVisible(const Caller& caller, const std::string& rx_number,
-                                                            std::string_view action) {
+                                                            std::string_view action,
+                                                            const std::function<Status(Connection&)>& also) {
   const Instant now = clock_.Now();
-  RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> p, store_.Read([&](Connection& c) { return Load(c, rx_number); }));
+  RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> p,
+                       store_.Read([&](Connection& c) -> Result<std::optional<PrescriptionRecord>> {
+                         RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> found, Load(c, rx_number));
+                         if (found && also) RXD_TRY(also(c));
+                         return found;
+                       }));
   if (!p) return MakeError("not_found", "no such prescription");
   if (Status own = members_.CheckOwnership(caller, p->member_id); !own.ok()) {
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, std::string(action), "prescription", rx_number, p->member_id,
@@ -193,11 +199,13 @@ Result<FillResult> PrescriptionService::RecordFill(const Caller& caller, const s
 }
 
 Result<std::vector<FillRecord>> PrescriptionService::Fills(const Caller& caller, const std::string& rx_number) {
-  RXD_ASSIGN_OR_RETURN(PrescriptionRecord p, LoadVisible(caller, rx_number, "fill.list"));
-  RXD_ASSIGN_OR_RETURN(Rows rows, store_.Read([&](Connection& c) {
-    return c.Query("SELECT id, rx_number, fill_date, quantity_milli, days_supply, is_refill, override_reason_enc, "
-                   "created_at FROM fills WHERE rx_number = ? ORDER BY fill_date, created_at",
-                   {Value(rx_number)});
+  Rows rows;
+  RXD_ASSIGN_OR_RETURN(PrescriptionRecord p, LoadVisible(caller, rx_number, "fill.list", [&](Connection& c) -> Status {
+    RXD_ASSIGN_OR_RETURN(rows, c.Query("SELECT id, rx_number, fill_date, quantity_milli, days_supply, is_refill, "
+                                       "override_reason_enc, created_at FROM fills WHERE rx_number = ? "
+                                       "ORDER BY fill_date, created_at",
+                                       {Value(rx_number)}));
+    return OkStatus();
   }));
   std::vector<FillRecord> fills;
   for (const Row& r : rows) fills.push_back(FillFromRow(r));
@@ -206,11 +214,13 @@ Result<std::vector<FillRecord>> PrescriptionService::Fills(const Caller& caller,
 }
 
 Result<RefillEligibility> PrescriptionService::Eligibility(const Caller& caller, const std::string& rx_number) {
-  RXD_ASSIGN_OR_RETURN(PrescriptionRecord p, LoadVisible(caller, rx_number, "eligibility.read"));
   const Instant now = clock_.Now();
   const Date today = zone_.LocalDate(now);
-  RXD_ASSIGN_OR_RETURN(std::optional<LastFill> last,
-                       store_.Read([&](Connection& c) { return LastFillOnOrBefore(c, rx_number, today); }));
+  std::optional<LastFill> last;
+  RXD_ASSIGN_OR_RETURN(PrescriptionRecord p, LoadVisible(caller, rx_number, "eligibility.read", [&](Connection& c) -> Status {
+    RXD_ASSIGN_OR_RETURN(last, LastFillOnOrBefore(c, rx_number, today));
+    return OkStatus();
+  }));
   const RefillEligibility e = CheckRefillEligibility(p.rx, last, today, refill_policy_);
   RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, "eligibility.read", "prescription", rx_number, p.member_id)));
   return e;

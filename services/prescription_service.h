@@ -4,6 +4,7 @@
 // the stored prescription and its last fill.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,7 +87,9 @@ class PrescriptionService {
 
  private:
   // Loads the prescription and checks the caller may see it (members: their own).
-  Result<PrescriptionRecord> LoadVisible(const Caller& caller, const std::string& rx_number, std::string_view action);
+  // `also`, if given, runs on the same read connection (one lease for the whole read).
+  Result<PrescriptionRecord> LoadVisible(const Caller& caller, const std::string& rx_number, std::string_view action,
+                                         const std::function<Status(Connection&)>& also = nullptr);
 
   Store& store_;
   const PhiVault& vault_;
