@@ -46,16 +46,18 @@ HttpResponse JsonResponse(int status, const Json& body) {
   return r;
 }
 
-HttpResponse ErrorResponse(int status, const Error& error, const Json& details) {
+HttpResponse ErrorResponse(int status, const Error& error) {
   Json e = {{"code", error.code}, {"message", error.message}};
   if (!error.field.empty()) e["field"] = error.field;
-  Json all = details.is_null() ? Json::object() : details;
-  for (const auto& [k, v] : error.details) all[k] = v;
-  if (!all.empty()) e["details"] = all;
+  if (!error.details.empty()) {
+    Json details = Json::object();
+    for (const auto& [k, v] : error.details) details[k] = v;
+    e["details"] = std::move(details);
+  }
   return JsonResponse(status, Json{{"error", std::move(e)}});
 }
 
-HttpResponse ErrorResponse(const Error& error, const Json& details) {
+HttpResponse ErrorResponse(const Error& error) {
   // Internal store errors never reach clients with their text.
   if (error.code == "store_error" || error.code == "internal") {
     return ErrorResponse(500, Error{"internal", "the server could not complete the request", ""});
@@ -63,7 +65,7 @@ HttpResponse ErrorResponse(const Error& error, const Json& details) {
   if (error.code == "store_unavailable" || error.code == "store_busy") {
     return ErrorResponse(503, Error{"unavailable", "the service is temporarily unavailable; try again", ""});
   }
-  return ErrorResponse(StatusForCode(error.code), error, details);
+  return ErrorResponse(StatusForCode(error.code), error);
 }
 
 }  // namespace rxdesk

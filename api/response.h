@@ -13,8 +13,8 @@ namespace rxdesk {
 int StatusForCode(std::string_view code);
 
 HttpResponse JsonResponse(int status, const Json& body);
-// Error response; `details` is added when not null.
-HttpResponse ErrorResponse(const Error& error, const Json& details = nullptr);
-HttpResponse ErrorResponse(int status, const Error& error, const Json& details = nullptr);
+// Error response; the error's details become `error.details`.
+HttpResponse ErrorResponse(const Error& error);
+HttpResponse ErrorResponse(int status, const Error& error);
 
 }  // namespace rxdesk
