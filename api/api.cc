@@ -13,6 +13,7 @@ Caller CallerOf(const RouteContext& ctx) {
   if (ctx.principal) c.principal = *ctx.principal;
   c.request_id = ctx.request.request_id;
   c.remote_ip = ctx.request.remote_ip;
+  c.contact_id = std::string(ctx.request.Header("x-contact-id"));
   return c;
 }
 
@@ -76,6 +77,8 @@ Api::Api(ApiDeps deps)
   AddPrescriptionRoutes();
   AddOrderRoutes();
   AddShippingRoutes();
+  AddPrivacyRoutes();
+  AddContactRoutes();
 }
 
 HttpResponse Api::Handle(HttpRequest& request) {

@@ -11,8 +11,10 @@
 #include "domain/clock.h"
 #include "domain/zone.h"
 #include "services/auth_service.h"
+#include "services/contact_service.h"
 #include "services/member_service.h"
 #include "services/pharmacy_services.h"
+#include "services/privacy_service.h"
 #include "store/store.h"
 
 namespace rxdesk {
@@ -23,8 +25,10 @@ struct ApiDeps {
   const Zone& zone;
   AuthService& auth;
   MemberService& members;
+  ContactService& contacts;
   PharmacyServices& pharmacy;
   Metrics& metrics;
+  PrivacyService& privacy;
 };
 
 class Api {
@@ -43,6 +47,8 @@ class Api {
   void AddPrescriptionRoutes();  // routes_pharmacy.cc
   void AddOrderRoutes();         // routes_pharmacy.cc
   void AddShippingRoutes();
+  void AddPrivacyRoutes();  // routes_privacy.cc
+  void AddContactRoutes();  // routes_contacts.cc
 
   ApiDeps deps_;
   Router router_;
@@ -54,6 +60,8 @@ RouteHandler Handler(ApiHandler handler);
 
 // Reads {"line1","line2"?,"city","state","zip","country"?} and validates it (domain/address.h).
 Result<Address> ReadAddress(JsonObject& obj);
+// Its JSON schema.
+Json AddressSchema();
 
 // ?limit= (default 50, 1–500) and ?cursor= of list endpoints.
 Result<std::pair<int, std::string>> PageParams(const HttpRequest& request);

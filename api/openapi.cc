@@ -19,6 +19,11 @@ Json IntegerSchema(std::int64_t min, std::int64_t max) {
   return Json{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
 }
 
+Json ListSchema(Json item) {
+  return ObjectSchema(
+      {{"items", {{"type", "array"}, {"items", std::move(item)}}}, {"next_cursor", {{"type", {"string", "null"}}}}});
+}
+
 Json EnumSchema(std::vector<std::string> values) { return Json{{"type", "string"}, {"enum", values}}; }
 
 Json BuildOpenApi(const std::vector<RouteInfo>& routes) {

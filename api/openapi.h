@@ -17,5 +17,7 @@ Json ObjectSchema(Json properties, std::vector<std::string> required = {});
 Json StringSchema(std::string format = "", int max_length = 0);
 Json IntegerSchema(std::int64_t min, std::int64_t max);
 Json EnumSchema(std::vector<std::string> values);
+// A page of a list: {"items": [item...], "next_cursor": string|null}.
+Json ListSchema(Json item);
 
 }  // namespace rxdesk

@@ -1,4 +1,4 @@
-// POST /v1/auth/login, /v1/auth/logout, /v1/auth/register
+// POST /v1/auth/login, /v1/auth/logout, /v1/auth/password, /v1/auth/register; GET /v1/me
 #include "api/api.h"
 #include "api/openapi.h"
 #include "api/response.h"
@@ -34,6 +34,25 @@ void Api::AddAuthRoutes() {
                .summary = "Revoke this token", .tag = "auth", .success_status = 204},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_TRY(deps_.auth.Logout(CallerOf(ctx)));
+                HttpResponse r;
+                r.status = 204;
+                return r;
+              }));
+
+  router_.Add({.method = "POST", .pattern = "/v1/auth/password",
+               .rule = {.roles = {Role::kMember, Role::kAgent, Role::kPharmacist, Role::kSupervisor,
+                                  Role::kPrivacyOfficer, Role::kAdmin}},
+               .summary = "Change your password; every session of yours ends, this one too", .tag = "auth",
+               .request_schema = ObjectSchema({{"current_password", StringSchema("", 256)},
+                                               {"new_password", StringSchema("", 256)}},
+                                              {"current_password", "new_password"}),
+               .success_status = 204},
+              Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
+                RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
+                RXD_ASSIGN_OR_RETURN(std::string current, body.RequiredString("current_password", 256));
+                RXD_ASSIGN_OR_RETURN(std::string next, body.RequiredString("new_password", 300));
+                RXD_TRY(body.NoOtherFields());
+                RXD_TRY(deps_.auth.ChangePassword(CallerOf(ctx), current, next));
                 HttpResponse r;
                 r.status = 204;
                 return r;

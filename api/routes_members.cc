@@ -9,17 +9,9 @@ namespace rxdesk {
 namespace {
 
 const std::vector<Role> kServing = {Role::kAgent, Role::kPharmacist, Role::kSupervisor};
+// Agents find a caller's record by verifying them in a contact (POST /v1/contacts/{id}/verify).
+const std::vector<Role> kSearching = {Role::kPharmacist, Role::kSupervisor};
 const std::vector<Role> kServingAndMember = {Role::kMember, Role::kAgent, Role::kPharmacist, Role::kSupervisor};
-
-Json AddressSchema() {
-  return ObjectSchema({{"line1", StringSchema("", 100)},
-                       {"line2", StringSchema("", 100)},
-                       {"city", StringSchema("", 100)},
-                       {"state", StringSchema("", 2)},
-                       {"zip", StringSchema("", 10)},
-                       {"country", StringSchema("", 40)}},
-                      {"line1", "city", "state", "zip"});
-}
 
 Json MemberSchema() {
   return ObjectSchema({{"id", StringSchema()},
@@ -72,6 +64,16 @@ Result<Date> ReadDateOfBirth(const std::string& text, Date today) {
 }
 
 }  // namespace
+
+Json AddressSchema() {
+  return ObjectSchema({{"line1", StringSchema("", 100)},
+                       {"line2", StringSchema("", 100)},
+                       {"city", StringSchema("", 100)},
+                       {"state", StringSchema("", 2)},
+                       {"zip", StringSchema("", 10)},
+                       {"country", StringSchema("", 40)}},
+                      {"line1", "city", "state", "zip"});
+}
 
 Result<Address> ReadAddress(JsonObject& obj) {
   AddressInput in;
@@ -187,8 +189,9 @@ void Api::AddMemberRoutes() {
 
   router_.Add({.method = "POST",
                .pattern = "/v1/members/search",
-               .rule = {.roles = kServing},
-               .summary = "Find members by first name, last name and date of birth",
+               .rule = {.roles = kSearching},
+               .summary = "Find members by first name, last name and date of birth (agents verify the caller "
+                          "in a contact instead)",
                .tag = "members",
                .request_schema = ObjectSchema({{"first_name", StringSchema("", 100)},
                                                {"last_name", StringSchema("", 100)},

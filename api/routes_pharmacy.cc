@@ -105,11 +105,6 @@ Json OrderSchema() {
        {"tracking_number", StringSchema()}});
 }
 
-Json ListSchema(Json item) {
-  return ObjectSchema(
-      {{"items", {{"type", "array"}, {"items", std::move(item)}}}, {"next_cursor", {{"type", {"string", "null"}}}}});
-}
-
 // Reads a quantity given as a JSON number or a decimal string ("30", "2.5").
 Result<Quantity> ReadQuantity(const Json& value) {
   if (value.is_number()) return ParseQuantity(value.dump());

@@ -236,7 +236,7 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
             const ShippingQuote quote = QuoteShipping(placed, ShippingSpeed::kStandard, rt.config.pharmacy.shipping, *rt.zone);
             const std::string order_id = NewId();
             RXD_ASSIGN_OR_RETURN(const std::string reference,
-                                 UniqueOrderReference(w.conn, rt.zone->LocalDate(placed), [&rng] { return rng.Next(); }));
+                                 UniqueReference(w.conn, rt.zone->LocalDate(placed), [&rng] { return rng.Next(); }));
             RXD_TRY(w.conn.Exec(
                 "INSERT INTO orders(id, reference, member_id, rx_number, status, speed, ship_date, eta_earliest, "
                 "eta_latest, fee_cents, address_enc, carrier, tracking_number, created_by, created_at, updated_at) "

@@ -1,5 +1,7 @@
 #include "services/auth_service.h"
 
+#include "domain/password_policy.h"
+
 #include "infra/crypto.h"
 #include "infra/ids.h"
 #include "infra/totp.h"
@@ -85,12 +87,64 @@ Status AuthService::CheckUsername(const std::string& username) const {
 }
 
 Status AuthService::CheckPasswordPolicy(const std::string& username, const std::string& password) const {
-  if (password.size() < static_cast<std::size_t>(policy_.password_min_length)) {
-    return InvalidField("password", "must be at least " + std::to_string(policy_.password_min_length) + " characters");
-  }
-  if (password.size() > 256) return InvalidField("password", "must be at most 256 characters");
-  if (Lower(password) == Lower(username)) return InvalidField("password", "must not be the username");
+  return CheckPassword(username, password, {.min_length = policy_.password_min_length});
+}
+
+Status AuthService::RevokeSessions(Connection& conn, const std::string& user_id, Instant now) {
+  RXD_TRY(conn.Exec("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                    {Value(FormatInstant(now)), Value(user_id)}));
+  std::unique_lock lock(cache_mu_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.principal.user_id == user_id; });
   return OkStatus();
+}
+
+Status AuthService::ChangePassword(const Caller& caller, const std::string& current_password,
+                                   const std::string& new_password) {
+  const Instant now = clock_.Now();
+  RXD_ASSIGN_OR_RETURN(std::optional<UserRow> user,
+                       store_.Read([&](Connection& c) { return FindUser(c, caller.principal.username); }));
+  const bool ok = user && VerifyPassword(user->password_hash, current_password);
+  if (!ok) {
+    RXD_TRY(store_.Write([&](WriteContext& w) {
+      return w.audit.Append(w.conn, Entry(caller, now, caller.principal.user_id,
+                                          std::string(ToString(caller.principal.role)), "password.change",
+                                          caller.principal.user_id, "refused:invalid_credentials"));
+    }));
+    return MakeError("invalid_credentials", "the current password is wrong", "current_password");
+  }
+  if (Status policy = CheckPasswordPolicy(user->username, new_password); !policy.ok()) {
+    Error e = policy.error();
+    e.field = "new_password";
+    return e;
+  }
+  if (VerifyPassword(user->password_hash, new_password)) {
+    return InvalidField("new_password", "must differ from the current password");
+  }
+  RXD_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password, {.ops = static_cast<unsigned long long>(policy_.argon2_ops),
+                                                                     .mem_bytes = static_cast<std::size_t>(policy_.argon2_mem_kib) * 1024}));
+  // Every session ends, this one too: whoever held a stolen token is out.
+  return store_.Write([&](WriteContext& w) -> Status {
+    RXD_TRY(w.conn.Exec("UPDATE users SET password_hash = ? WHERE id = ?", {Value(hash), Value(user->id)}));
+    RXD_TRY(RevokeSessions(w.conn, user->id, now));
+    return w.audit.Append(w.conn, Entry(caller, now, user->id, std::string(ToString(user->role)), "password.change",
+                                        user->id, "ok"));
+  });
+}
+
+Result<std::string> AuthService::ResetTotp(const std::string& username_in, const std::string& actor) {
+  const std::string username = Lower(username_in);
+  const Instant now = clock_.Now();
+  RXD_ASSIGN_OR_RETURN(std::optional<UserRow> user, store_.Read([&](Connection& c) { return FindUser(c, username); }));
+  if (!user) return MakeError("not_found", "no such user");
+  const std::string secret = NewTotpSecret();
+  const Blob sealed = vault_.Seal("users", user->id, "totp_secret", secret);
+  RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
+    RXD_TRY(w.conn.Exec("UPDATE users SET totp_secret_enc = ?, totp_last_step = 0 WHERE id = ?",
+                        {Value(sealed), Value(user->id)}));
+    RXD_TRY(RevokeSessions(w.conn, user->id, now));
+    return w.audit.Append(w.conn, Entry(Caller{{}, "cli", "", ""}, now, actor, "admin", "user.totp_reset", user->id, "ok"));
+  }));
+  return OtpAuthUri("rxdesk", username, secret);
 }
 
 Result<CreatedUser> AuthService::CreateUser(const std::string& username_in, Role role, const std::string& password,
@@ -116,7 +170,7 @@ Result<CreatedUser> AuthService::CreateUser(const std::string& username_in, Role
         {Value(created.id), Value(username), Value(ToString(role)), Value(hash),
          totp_enc ? Value(*totp_enc) : Value(), member_id.empty() ? Value() : Value(member_id),
          Value(FormatInstant(now))}));
-    AuditEntry e = Entry(Caller{{}, "cli", ""}, now, actor, "admin", "user.create", created.id, "ok");
+    AuditEntry e = Entry(Caller{{}, "cli", "", ""}, now, actor, "admin", "user.create", created.id, "ok");
     e.member_id = member_id;
     return w.audit.Append(w.conn, e);
   });

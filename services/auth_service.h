@@ -65,7 +65,17 @@ class AuthService {
                                const std::string& zip, const std::string& username, const std::string& password,
                                const Caller& caller);
 
-  // Password rules: length ≥ policy, not the username. Refusal: invalid_request on `password`.
+  // Changes the caller's password and revokes every session of theirs (this
+  // one too). Refusals: invalid_credentials (current password wrong, audited),
+  // invalid_request on new_password (policy, or unchanged).
+  Status ChangePassword(const Caller& caller, const std::string& current_password, const std::string& new_password);
+
+  // A new TOTP secret for a user (lost phone), returned as an otpauth URI; every
+  // session of the user is revoked. Refusal: not_found.
+  Result<std::string> ResetTotp(const std::string& username, const std::string& actor);
+
+  // Password rules (domain/password_policy.h): length ≥ policy, not the username,
+  // not a common password. Refusal: invalid_request on `password`.
   Status CheckPasswordPolicy(const std::string& username, const std::string& password) const;
   Status CheckUsername(const std::string& username) const;
 
@@ -75,6 +85,9 @@ class AuthService {
     Instant expires_at;
     std::chrono::steady_clock::time_point trusted_until;
   };
+
+  // Revokes every session of the user, in the store and in this node's cache.
+  Status RevokeSessions(Connection& conn, const std::string& user_id, Instant now);
 
   Store& store_;
   const PhiVault& vault_;

@@ -19,6 +19,7 @@ struct Caller {
   Principal principal;
   std::string request_id;
   std::string remote_ip;
+  std::string contact_id;  // X-Contact-Id: the contact the caller acts in, if any
 };
 
 }  // namespace rxdesk

@@ -2,6 +2,7 @@
 
 #include "domain/member_number.h"
 #include "infra/ids.h"
+#include "services/contact_gate.h"
 
 namespace rxdesk {
 namespace {
@@ -35,12 +36,23 @@ std::string MemberService::NameDobIndex(std::string_view first, std::string_view
   return vault_.IndexOf(std::string(last) + "|" + std::string(first) + "|" + FormatDate(dob));
 }
 
+Result<std::vector<std::string>> MemberService::IdsByNameAndBirthDate(Connection& conn, std::string_view first,
+                                                                      std::string_view last, Date dob) const {
+  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT id FROM members WHERE name_dob_index = ? ORDER BY id LIMIT 50",
+                                             {Value(NameDobIndex(first, last, dob))}));
+  std::vector<std::string> ids;
+  for (const Row& r : rows) ids.push_back(r.Text(0));
+  return ids;
+}
+
 Result<bool> MemberService::Exists(Connection& conn, const std::string& id) {
   RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM members WHERE id = ?", {Value(id)}));
   return !rows.empty();
 }
 
-Status MemberService::CheckOwnership(const Caller& caller, const std::string& member_id) const {
+namespace {
+
+Status CheckRole(const Caller& caller, const std::string& member_id) {
   if (caller.principal.role == Role::kMember && caller.principal.member_id != member_id) {
     return MakeError("not_found", "no such member");
   }
@@ -48,6 +60,19 @@ Status MemberService::CheckOwnership(const Caller& caller, const std::string& me
     return MakeError("forbidden", "your role may not see member records");
   }
   return OkStatus();
+}
+
+}  // namespace
+
+// Agents: only through a contact whose caller was verified as this member.
+Status MemberService::CheckOwnership(const Caller& caller, const std::string& member_id) const {
+  RXD_TRY(CheckRole(caller, member_id));
+  return CheckContactGate(store_, caller, member_id);
+}
+
+Status MemberService::CheckOwnership(Connection& conn, const Caller& caller, const std::string& member_id) const {
+  RXD_TRY(CheckRole(caller, member_id));
+  return CheckContactGate(conn, caller, member_id);
 }
 
 Result<Member> MemberService::Decrypt(const Row& r) const {

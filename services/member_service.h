@@ -74,9 +74,17 @@ class MemberService {
 
   static Result<bool> Exists(Connection& conn, const std::string& id);
 
+  // Ids of the members with this first + last name and date of birth (blind index;
+  // no audit: for identity verification, which audits the attempt itself).
+  Result<std::vector<std::string>> IdsByNameAndBirthDate(Connection& conn, std::string_view first,
+                                                         std::string_view last, Date dob) const;
+
   // Whether the caller may act on this member's records; refuses with not_found
-  // for another member's records (so their existence does not leak).
+  // for another member's records (so their existence does not leak), and an
+  // agent without a verified contact for this member with verification_required.
   Status CheckOwnership(const Caller& caller, const std::string& member_id) const;
+  // The same inside a transaction (a write job must not lease a second connection).
+  Status CheckOwnership(Connection& conn, const Caller& caller, const std::string& member_id) const;
 
  private:
   std::string NameDobIndex(std::string_view first, std::string_view last, Date dob) const;
@@ -86,6 +94,13 @@ class MemberService {
   const PhiVault& vault_;
   const Clock& clock_;
 };
+
+// The refusal for a record the caller may not see: an agent is told to verify
+// the caller (verification_required); anyone else learns nothing (not_found).
+inline Error NotVisible(const Error& refusal, std::string message) {
+  if (refusal.code == "verification_required") return refusal;
+  return MakeError("not_found", std::move(message));
+}
 
 // The JSON form of an address (API and the sealed column).
 nlohmann::json AddressToJson(const Address& a);

@@ -43,30 +43,14 @@ Result<std::optional<OrderRecord>> LoadOrder(Connection& c, const std::string& i
   return std::optional<OrderRecord>(FromRow(rows[0]));
 }
 
-std::uint64_t Entropy() {
-  const std::string bytes = RandomBytes(8);
-  std::uint64_t v = 0;
-  for (unsigned char c : bytes) v = (v << 8) | c;
-  return v;
-}
-
 }  // namespace
-
-Result<std::string> UniqueOrderReference(Connection& conn, Date day, const std::function<std::uint64_t()>& entropy) {
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string reference = MakeReferenceNumber(day, entropy());
-    RXD_ASSIGN_OR_RETURN(Rows taken, conn.Query("SELECT 1 FROM orders WHERE reference = ?", {Value(reference)}));
-    if (taken.empty()) return reference;
-  }
-  return MakeError("conflict", "could not draw an unused reference number");
-}
 
 Result<OrderRecord> OrderService::LoadVisible(const Caller& caller, const std::string& order_id, std::string_view action) {
   RXD_ASSIGN_OR_RETURN(std::optional<OrderRecord> o, store_.Read([&](Connection& c) { return LoadOrder(c, order_id); }));
   if (!o) return MakeError("not_found", "no such order");
   if (Status own = members_.CheckOwnership(caller, o->member_id); !own.ok()) {
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, clock_.Now(), std::string(action), "order", order_id, o->member_id, "denied")));
-    return MakeError("not_found", "no such order");
+    return NotVisible(own.error(), "no such order");
   }
   return std::move(*o);
 }
@@ -79,8 +63,10 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
   std::optional<Error> refusal;
   RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
     RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> rx, PrescriptionService::Load(w.conn, request.rx_number));
-    if (!rx || !members_.CheckOwnership(caller, rx->member_id).ok()) {
-      refusal = MakeError("not_found", "no such prescription", "rx_number");
+    const Status own = rx ? members_.CheckOwnership(w.conn, caller, rx->member_id) : OkStatus();
+    if (!rx || !own.ok()) {
+      refusal = rx ? NotVisible(own.error(), "no such prescription") : MakeError("not_found", "no such prescription");
+      refusal->field = refusal->code == "not_found" ? "rx_number" : "";
       return w.audit.Append(w.conn, MakeAudit(caller, now, "refill.create", "prescription", request.rx_number,
                                               rx ? rx->member_id : "", "denied"));
     }
@@ -110,7 +96,7 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
     }
     const ShippingQuote quote = QuoteShipping(now, request.speed, shipping_, zone_);
     order.id = NewId();
-    RXD_ASSIGN_OR_RETURN(order.reference, UniqueOrderReference(w.conn, today, Entropy));
+    RXD_ASSIGN_OR_RETURN(order.reference, UniqueReference(w.conn, today, ReferenceEntropy));
     order.member_id = rx->member_id;
     order.rx_number = request.rx_number;
     order.status = OrderStatus::kReceived;

@@ -11,6 +11,7 @@
 #include "domain/order.h"
 #include "domain/shipping.h"
 #include "services/prescription_service.h"
+#include "services/references.h"
 
 namespace rxdesk {
 
@@ -45,11 +46,6 @@ struct RefillRequest {
   ShippingSpeed speed = ShippingSpeed::kStandard;
   std::optional<Address> address;  // default: the member's address on file
 };
-
-// A contact reference for an order placed on `day` that no order has yet. References
-// carry 30 random bits per day, so a collision is rare but possible: draw again.
-// Refusal: conflict after 8 draws (a broken entropy source).
-Result<std::string> UniqueOrderReference(Connection& conn, Date day, const std::function<std::uint64_t()>& entropy);
 
 class OrderService {
  public:

@@ -82,7 +82,7 @@ Result<PrescriptionRecord> PrescriptionService::LoadVisible(const Caller& caller
   if (Status own = members_.CheckOwnership(caller, p->member_id); !own.ok()) {
     RXD_TRY(AuditAlone(store_, MakeAudit(caller, now, std::string(action), "prescription", rx_number, p->member_id,
                                          "denied")));
-    return MakeError("not_found", "no such prescription");
+    return NotVisible(own.error(), "no such prescription");
   }
   return std::move(*p);
 }

@@ -111,6 +111,10 @@ TEST(Register, AMemberClaimsTheirAccountWithTheThreeFacts) {
   EXPECT_EQ(short_password.json()["error"]["field"], "password");
   const HttpResult same_as_user = env.client().Post("/v1/auth/register", with("password", "claimer501"));
   EXPECT_EQ(same_as_user.status, 400);
+  // A common password, however decorated, is refused with the same field.
+  const HttpResult common = env.client().Post("/v1/auth/register", with("password", "Password2026!"));
+  EXPECT_EQ(common.status, 400);
+  EXPECT_EQ(common.json()["error"]["field"], "password");
 
   const HttpResult ok = env.client().Post("/v1/auth/register", good);
   ASSERT_EQ(ok.status, 201) << ok.body;
@@ -119,6 +123,60 @@ TEST(Register, AMemberClaimsTheirAccountWithTheThreeFacts) {
   EXPECT_EQ(me.json()["member_id"], member["id"]);
   // The same member cannot be claimed twice.
   EXPECT_EQ(env.client().Post("/v1/auth/register", with("username", "claimer501b")).status, 409);
+}
+
+TEST(Password, AChangeEndsEverySessionOfTheUserAndNeedsTheCurrentPassword) {
+  auto& env = E2e::Get();
+  // A member account (no TOTP), so that two sessions can be opened back to back.
+  const auto member = env.client().Post("/v1/members", NewMemberBody(502), env.Token(Role::kAgent)).json();
+  ASSERT_EQ(env.client()
+                .Post("/v1/auth/register", {{"member_number", member["member_number"]},
+                                            {"date_of_birth", member["date_of_birth"]},
+                                            {"zip", "78701"},
+                                            {"username", "changer"},
+                                            {"password", "first-passphrase-here"}})
+                .status,
+            201);
+  const std::string one = env.Login("changer", "first-passphrase-here", false);
+  const std::string two = env.Login("changer", "first-passphrase-here", false);
+  ASSERT_FALSE(one.empty());
+  ASSERT_FALSE(two.empty());
+  const auto change = [&](const std::string& token, const char* current, const char* next) {
+    return env.client().Post("/v1/auth/password", {{"current_password", current}, {"new_password", next}}, token);
+  };
+  const HttpResult wrong = change(one, "not-the-passphrase", "second-passphrase-here");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.error_code(), "invalid_credentials");
+  const HttpResult weak = change(one, "first-passphrase-here", "qwerty123456");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.json()["error"]["field"], "new_password");
+  const HttpResult same = change(one, "first-passphrase-here", "first-passphrase-here");
+  EXPECT_EQ(same.status, 400);
+  EXPECT_EQ(env.client().Get("/v1/me", two).status, 200);  // refusals changed nothing
+
+  ASSERT_EQ(change(one, "first-passphrase-here", "second-passphrase-here").status, 204);
+  EXPECT_EQ(env.client().Get("/v1/me", one).status, 401);
+  EXPECT_EQ(env.client().Get("/v1/me", two).status, 401);  // the other session ended too
+  const HttpResult old_password =
+      env.client().Post("/v1/auth/login", {{"username", "changer"}, {"password", "first-passphrase-here"}});
+  EXPECT_EQ(old_password.status, 401);
+}
+
+TEST(Totp, AResetEndsEverySessionAndTheOldCodesStopWorking) {
+  auto& env = E2e::Get();
+  ASSERT_EQ(Rxdesk({"user", "create", "--username", "lost.phone", "--role", "agent", "--password-stdin"},
+                   env.data_dir(), "lost-phone-passphrase\n")
+                .exit_code,
+            0);
+  const std::string token = env.Login("lost.phone", "lost-phone-passphrase", true);
+  ASSERT_EQ(env.client().Get("/v1/me", token).status, 200);
+  const CommandResult reset = Rxdesk({"user", "reset-totp", "--username", "lost.phone"}, env.data_dir());
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_NE(reset.out.find("otpauth://totp/"), std::string::npos);
+  EXPECT_EQ(env.client().Get("/v1/me", token).status, 401);
+  // The new secret signs in (the CLI reads the current one).
+  EXPECT_FALSE(env.Login("lost.phone", "lost-phone-passphrase", true).empty());
+  EXPECT_EQ(Rxdesk({"user", "reset-totp", "--username", "nobody.here"}, env.data_dir()).exit_code, 1);
 }
 
 }  // namespace

@@ -21,7 +21,12 @@ TEST(Members, AnAgentCreatesAMemberAndReadsItBack) {
   EXPECT_EQ(m["member_number"].get<std::string>().size(), 10u);
   EXPECT_FALSE(created.Header("x-request-id").empty());
 
-  const HttpResult read = env.client().Get("/v1/members/" + m["id"].get<std::string>(), agent);
+  // Reading it back is a PHI read: the agent does it in a contact with the caller verified.
+  const HttpResult unverified = env.client().Get("/v1/members/" + m["id"].get<std::string>(), agent);
+  EXPECT_EQ(unverified.status, 403);
+  EXPECT_EQ(unverified.error_code(), "verification_required");
+  const std::string contact = env.VerifiedContact(agent, m);
+  const HttpResult read = env.client().Get("/v1/members/" + m["id"].get<std::string>(), agent, InContact(contact));
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.json(), m);
 }
@@ -83,20 +88,23 @@ TEST(Members, UpdateChangesOnlyWhatIsSentAndValidatesIt) {
   const std::string& agent = env.Token(Role::kAgent);
   const auto m = env.client().Post("/v1/members", NewMemberBody(6), agent).json();
   const std::string path = "/v1/members/" + m["id"].get<std::string>();
+  const std::string contact = env.VerifiedContact(agent, m);
   const HttpResult patched = env.client().Send("PATCH", path, R"({"phone": "214-555-0199"})",
-                                               {{"Authorization", "Bearer " + agent}, {"Content-Type", "application/json"}});
+                                               {{"Authorization", "Bearer " + agent}, {"Content-Type", "application/json"},
+                                                {"X-Contact-Id", contact}});
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.json()["phone"], "+12145550199");
   EXPECT_EQ(patched.json()["last_name"], m["last_name"]);
   const HttpResult bad = env.client().Send("PATCH", path, R"({"address": {"line1": "x", "city": "y", "state": "TX", "zip": "abcde"}})",
-                                           {{"Authorization", "Bearer " + agent}, {"Content-Type", "application/json"}});
+                                           {{"Authorization", "Bearer " + agent}, {"Content-Type", "application/json"},
+                                            {"X-Contact-Id", contact}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.json()["error"]["field"], "address.zip");
 }
 
 TEST(Members, SearchFindsByNameAndBirthDateIgnoringCase) {
   auto& env = E2e::Get();
-  const std::string& agent = env.Token(Role::kAgent);
+  const std::string& agent = env.Token(Role::kSupervisor);
   const auto m = env.client().Post("/v1/members", NewMemberBody(7), agent).json();
   const HttpResult found = env.client().Post(
       "/v1/members/search", {{"first_name", "TESTA"}, {"last_name", " member7 "}, {"date_of_birth", m["date_of_birth"]}}, agent);
@@ -107,6 +115,8 @@ TEST(Members, SearchFindsByNameAndBirthDateIgnoringCase) {
       "/v1/members/search", {{"first_name", "Testa"}, {"last_name", "Member7"}, {"date_of_birth", "1900-01-01"}}, agent);
   EXPECT_EQ(none.json()["items"].size(), 0u);
   EXPECT_EQ(env.client().Post("/v1/members/search", {{"first_name", "Testa"}}, env.Token(Role::kMember)).status, 403);
+  // Agents find a caller by verifying them in a contact, never by searching.
+  EXPECT_EQ(env.client().Post("/v1/members/search", {{"first_name", "Testa"}}, env.Token(Role::kAgent)).status, 403);
 }
 
 TEST(Idempotency, ARepeatReturnsTheFirstResponseAndAnotherBodyConflicts) {
@@ -148,7 +158,7 @@ TEST(Logs, HoldRoutePatternsButNoPhi) {
   nlohmann::json body = NewMemberBody(10);
   body["last_name"] = "Zyxwvutsrq";
   const auto m = env.client().Post("/v1/members", body, agent).json();
-  env.client().Get("/v1/members/" + m["id"].get<std::string>(), agent);
+  env.client().Get("/v1/members/" + m["id"].get<std::string>(), agent, InContact(env.VerifiedContact(agent, m)));
   std::ifstream log(env.server().log_path());
   std::stringstream ss;
   ss << log.rdbuf();

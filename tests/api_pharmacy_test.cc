@@ -30,6 +30,7 @@ nlohmann::json NewRx(const std::string& schedule = "none", int refills = 3, int 
 struct Fixture {
   std::string member_id;
   std::string rx;
+  std::string contact;  // agent.demo's contact with this member, verified
 };
 
 // A fresh member with one prescription.
@@ -42,6 +43,7 @@ Fixture MakeMemberWithRx(int n, const nlohmann::json& rx_body = NewRx()) {
   const HttpResult rx = env.client().Post("/v1/members/" + f.member_id + "/prescriptions", rx_body, env.Token(Role::kPharmacist));
   EXPECT_EQ(rx.status, 201) << rx.body;
   f.rx = rx.json().value("rx_number", "");
+  f.contact = env.VerifiedContact(env.Token(Role::kAgent), member.json());
   return f;
 }
 
@@ -55,7 +57,7 @@ TEST(Prescriptions, APharmacistEntersOneAndTheLawLimitsRefills) {
   auto& env = E2e::Get();
   const Fixture f = MakeMemberWithRx(1);
   EXPECT_EQ(f.rx.size(), 8u);
-  const HttpResult got = env.client().Get("/v1/prescriptions/" + f.rx, env.Token(Role::kAgent));
+  const HttpResult got = env.client().Get("/v1/prescriptions/" + f.rx, env.Token(Role::kAgent), InContact(f.contact));
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.json()["refills_remaining"], 3);
   EXPECT_EQ(got.json()["drug"]["ndc"], "00093714656");
@@ -76,10 +78,10 @@ TEST(Eligibility, TooSoonUntilSeventyFivePercentOfTheSupplyThenEligible) {
   auto& env = E2e::Get();
   const Fixture f = MakeMemberWithRx(2);
   const std::string path = "/v1/prescriptions/" + f.rx + "/refill-eligibility";
-  EXPECT_EQ(env.client().Get(path, env.Token(Role::kAgent)).json()["eligible"], true);  // the original fill
+  EXPECT_EQ(env.client().Get(path, env.Token(Role::kAgent), InContact(f.contact)).json()["eligible"], true);  // the original fill
   // Filled 22 days ago with 30 days: ceil(30 × 0.75) = 23, so eligible tomorrow.
   ASSERT_EQ(Fill(f.rx, TodayCt() - Days{22}).status, 201);
-  const auto soon = env.client().Get(path, env.Token(Role::kAgent)).json();
+  const auto soon = env.client().Get(path, env.Token(Role::kAgent), InContact(f.contact)).json();
   EXPECT_EQ(soon["eligible"], false);
   EXPECT_EQ(soon["reason"], "too_soon");
   EXPECT_EQ(soon["next_eligible_date"], FormatDate(TodayCt() + Days{1}));
@@ -153,7 +155,7 @@ TEST(Refills, AMemberCannotTouchAnotherMembersPrescription) {
 TEST(Orders, MoveThroughTheirLifeAndRefuseIllegalSteps) {
   auto& env = E2e::Get();
   const Fixture f = MakeMemberWithRx(5);
-  const HttpResult ordered = env.client().Post("/v1/refills", {{"rx_number", f.rx}}, env.Token(Role::kAgent));
+  const HttpResult ordered = env.client().Post("/v1/refills", {{"rx_number", f.rx}}, env.Token(Role::kAgent), InContact(f.contact));
   ASSERT_EQ(ordered.status, 201) << ordered.body;
   const std::string events = "/v1/orders/" + ordered.json()["order_id"].get<std::string>() + "/events";
   const std::string& rph = env.Token(Role::kPharmacist);
@@ -170,12 +172,12 @@ TEST(Orders, MoveThroughTheirLifeAndRefuseIllegalSteps) {
   ASSERT_EQ(delivered.status, 201);
   EXPECT_EQ(delivered.json()["status"], "delivered");
   EXPECT_EQ(delivered.json()["tracking_number"], "9400100000000000000000");
-  const auto timeline = env.client().Get(events, env.Token(Role::kAgent)).json()["items"];
+  const auto timeline = env.client().Get(events, env.Token(Role::kAgent), InContact(f.contact)).json()["items"];
   ASSERT_EQ(timeline.size(), 5u);
   EXPECT_EQ(timeline[0]["type"], "created");
   EXPECT_EQ(timeline[4]["status"], "delivered");
   // Filling counted as the original fill.
-  const auto fills = env.client().Get("/v1/prescriptions/" + f.rx + "/fills", env.Token(Role::kAgent)).json()["items"];
+  const auto fills = env.client().Get("/v1/prescriptions/" + f.rx + "/fills", env.Token(Role::kAgent), InContact(f.contact)).json()["items"];
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0]["is_refill"], false);
 }

@@ -1,11 +1,15 @@
 // Every route has an authorization rule, and it is enforced: for each operation
 // of the OpenAPI document (generated from the router's own table, so a new route
 // cannot escape this test), every role not listed in x-roles is refused with 403
-// and a request without a token with 401.
+// and a request without a token with 401; expired and revoked tokens are 401
+// everywhere; another member's token never reads a member's records.
 #include <gtest/gtest.h>
 
 #include <regex>
 
+#include "infra/crypto.h"
+#include "infra/ids.h"
+#include "store/db.h"
 #include "tests/e2e_env.h"
 
 namespace rxdesk::testing {
@@ -64,6 +68,96 @@ TEST(Authorization, EveryRoleOutsideARouteRuleIsRefusedAndNoTokenIsUnauthenticat
     }
   }
   EXPECT_GE(refusals_checked, 30);
+}
+
+
+// A session for member.demo that expired a minute ago, written straight into the store.
+std::string ExpiredMemberToken() {
+  auto& env = E2e::Get();
+  const auto me = env.client().Get("/v1/me", env.Token(Role::kMember)).json();
+  const std::string token = "expired-" + RandomToken(24);
+  auto db = OpenSqlite({.path = env.data_dir() + "/rxdesk.db"});
+  EXPECT_TRUE(db.ok());
+  if (!db.ok()) return token;
+  const auto write = (*db)->Exec(
+      "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+      {Value(Sha256Hex(token)), Value(me["user_id"].get<std::string>()), Value("2026-01-01T00:00:00Z"),
+       Value(FormatInstant(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                           std::chrono::minutes(1)))});
+  EXPECT_TRUE(write.ok()) << (write.ok() ? "" : write.error().message);
+  return token;
+}
+
+TEST(Authorization, ExpiredAndRevokedTokensAreRefusedOnEveryRoute) {
+  auto& env = E2e::Get();
+  const std::string expired = ExpiredMemberToken();
+  const std::string revoked = env.Login("supervisor.demo", kDemoPassword, true);
+  ASSERT_EQ(env.client().Post("/v1/auth/logout", nlohmann::json::object(), revoked).status, 204);
+  const auto doc = env.client().Get("/v1/openapi.json").json();
+  int checked = 0;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      std::set<std::string> allowed;
+      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
+      if (allowed.count("public")) continue;
+      const std::string verb = Upper(method);
+      for (const std::string& token : {expired, revoked}) {
+        const HttpResult r = env.client().Send(verb, FillPath(path), verb == "GET" ? "" : "{}",
+                                               {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+        EXPECT_EQ(r.status, 401) << verb << " " << path;
+        EXPECT_EQ(r.error_code(), "unauthenticated") << verb << " " << path;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 40);
+}
+
+TEST(Authorization, AnotherMembersTokenNeverReadsAMembersRecords) {
+  auto& env = E2e::Get();
+  // A second member with an account of their own.
+  const auto other = env.client().Post("/v1/members", NewMemberBody(777), env.Token(Role::kPharmacist)).json();
+  ASSERT_EQ(env.client()
+                .Post("/v1/auth/register", {{"member_number", other["member_number"]},
+                                            {"date_of_birth", other["date_of_birth"]},
+                                            {"zip", "78701"},
+                                            {"username", "other.member"},
+                                            {"password", "other-member-passphrase"}})
+                .status,
+            201);
+  const std::string intruder = env.Login("other.member", "other-member-passphrase", false);
+  // member.demo's own identifiers, seen through member.demo's token.
+  const std::string id = env.DemoMemberId();
+  const auto rxs = env.client().Get("/v1/members/" + id + "/prescriptions", env.Token(Role::kMember)).json()["items"];
+  const auto orders = env.client().Get("/v1/members/" + id + "/orders", env.Token(Role::kMember)).json()["items"];
+  ASSERT_FALSE(rxs.empty());
+  const std::string rx = rxs[0]["rx_number"];
+  const auto doc = env.client().Get("/v1/openapi.json").json();
+  int checked = 0;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      std::set<std::string> allowed;
+      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
+      if (!allowed.count("member") || path.find('{') == std::string::npos) continue;
+      std::string target = path;
+      if (path.find("{rx_number}") != std::string::npos) {
+        target = std::regex_replace(path, std::regex("\\{rx_number\\}"), rx);
+      } else if (path.rfind("/v1/members/{id}", 0) == 0) {
+        target = std::regex_replace(path, std::regex("\\{id\\}"), id);
+      } else if (path.rfind("/v1/orders/{id}", 0) == 0 && !orders.empty()) {
+        target = std::regex_replace(path, std::regex("\\{id\\}"), orders[0]["id"].get<std::string>());
+      } else {
+        continue;
+      }
+      const std::string verb = Upper(method);
+      const HttpResult r = env.client().Send(verb, target, verb == "GET" ? "" : "{}",
+                                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + intruder}});
+      EXPECT_TRUE(r.status == 404 || r.status == 400) << verb << " " << path << ": " << r.status << " " << r.body;
+      EXPECT_EQ(r.body.find(id), std::string::npos) << verb << " " << path;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 6);
 }
 
 }  // namespace

@@ -67,6 +67,22 @@ const std::string& E2e::DemoMemberId() {
   return demo_member_id_;
 }
 
+std::string E2e::VerifiedContact(const std::string& token, const nlohmann::json& member) {
+  const HttpResult opened = client().Post("/v1/contacts", {{"channel", "call"}}, token);
+  EXPECT_EQ(opened.status, 201) << opened.body;
+  if (opened.status != 201) return "";
+  const std::string id = opened.json()["id"];
+  nlohmann::json address = member["address"];
+  const HttpResult verified = client().Post("/v1/contacts/" + id + "/verify",
+                                            {{"first_name", member["first_name"]},
+                                             {"last_name", member["last_name"]},
+                                             {"date_of_birth", member["date_of_birth"]},
+                                             {"address", address}},
+                                            token);
+  EXPECT_EQ(verified.status, 200) << verified.body;
+  return id;
+}
+
 nlohmann::json NewMemberBody(int n) {
   return {{"first_name", "Testa"},
           {"last_name", "Member" + std::to_string(n)},

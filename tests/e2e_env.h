@@ -34,6 +34,11 @@ class E2e {
   std::string Login(const std::string& username, const std::string& password, bool needs_totp);
   std::string CurrentTotp(const std::string& username);
 
+  // Opens a call as `token` (an agent's) and verifies the caller as `member` (a
+  // member as the API returns it: name, date of birth, address); returns the
+  // contact's id, to send as X-Contact-Id.
+  std::string VerifiedContact(const std::string& token, const nlohmann::json& member);
+
  private:
   E2e();
   TempDir dir_;
@@ -45,6 +50,11 @@ class E2e {
 
 // Runs `rxdesk ARGS... --data-dir DIR`.
 CommandResult Rxdesk(std::vector<std::string> args, const std::string& data_dir, const std::string& stdin_text = "");
+
+// The header naming the contact a request is made in.
+inline std::vector<std::pair<std::string, std::string>> InContact(const std::string& contact_id) {
+  return {{"X-Contact-Id", contact_id}};
+}
 
 // A valid new-member body, made unique by `n`.
 nlohmann::json NewMemberBody(int n);

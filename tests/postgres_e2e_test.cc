@@ -137,9 +137,9 @@ class PostgresInstall : public ::testing::Test {
   }
 
   // `n` prescriptions never filled (so each may be ordered at once) for a new member.
-  std::vector<std::string> NewPrescriptions(HttpClient& client, const std::string& agent, const std::string& pharmacist,
+  std::vector<std::string> NewPrescriptions(HttpClient& client, const std::string& staff, const std::string& pharmacist,
                                             int n, int member_seed) const {
-    const HttpResult member = client.Post("/v1/members", NewMemberBody(member_seed), agent);
+    const HttpResult member = client.Post("/v1/members", NewMemberBody(member_seed), staff);
     EXPECT_EQ(member.status, 201) << member.body;
     const std::string member_id = member.json().value("id", "");
     std::vector<std::string> rxs;
@@ -176,20 +176,20 @@ TEST_F(PostgresEndToEnd, MigrateSeedServeAndTheWholeCareFlowWorkOverHttp) {
   const HttpResult without_code = client.Post("/v1/auth/login", {{"username", "agent.demo"}, {"password", kDemoPassword}});
   EXPECT_EQ(without_code.status, 401);
   EXPECT_EQ(without_code.error_code(), "mfa_required");
-  const std::string agent = Login(client, "agent.demo", true);
+  const std::string staff = Login(client, "supervisor.demo", true);
   const std::string pharmacist = Login(client, "pharmacist.demo", true);
-  ASSERT_FALSE(agent.empty());
+  ASSERT_FALSE(staff.empty());
   ASSERT_FALSE(pharmacist.empty());
 
   // A new member (PHI sealed into BYTEA columns) reads back and is found by name and birth date.
-  const HttpResult created = client.Post("/v1/members", NewMemberBody(31), agent);
+  const HttpResult created = client.Post("/v1/members", NewMemberBody(31), staff);
   ASSERT_EQ(created.status, 201) << created.body;
   const auto m = created.json();
   const std::string member_id = m["id"];
-  EXPECT_EQ(client.Get("/v1/members/" + member_id, agent).json(), m);
+  EXPECT_EQ(client.Get("/v1/members/" + member_id, staff).json(), m);
   const HttpResult found = client.Post(
       "/v1/members/search", {{"first_name", "TESTA"}, {"last_name", "member31"}, {"date_of_birth", m["date_of_birth"]}},
-      agent);
+      staff);
   ASSERT_EQ(found.status, 200) << found.body;
   ASSERT_EQ(found.json()["items"].size(), 1u);
   EXPECT_EQ(found.json()["items"][0]["id"], member_id);
@@ -204,16 +204,16 @@ TEST_F(PostgresEndToEnd, MigrateSeedServeAndTheWholeCareFlowWorkOverHttp) {
                                       pharmacist);
   ASSERT_EQ(fill.status, 201) << fill.body;
   EXPECT_EQ(fill.json()["is_refill"], false);
-  const HttpResult eligibility = client.Get("/v1/prescriptions/" + rx_number + "/refill-eligibility", agent);
+  const HttpResult eligibility = client.Get("/v1/prescriptions/" + rx_number + "/refill-eligibility", staff);
   ASSERT_EQ(eligibility.status, 200) << eligibility.body;
   EXPECT_EQ(eligibility.json()["eligible"], true);
   EXPECT_EQ(eligibility.json()["refills_remaining"], 3);
 
   // A refill with an Idempotency-Key; the same request again is the same order.
   const Headers key = {{"Idempotency-Key", "pg-refill-" + rx_number}};
-  const HttpResult ordered = client.Post("/v1/refills", {{"rx_number", rx_number}}, agent, key);
+  const HttpResult ordered = client.Post("/v1/refills", {{"rx_number", rx_number}}, staff, key);
   ASSERT_EQ(ordered.status, 201) << ordered.body;
-  const HttpResult replayed = client.Post("/v1/refills", {{"rx_number", rx_number}}, agent, key);
+  const HttpResult replayed = client.Post("/v1/refills", {{"rx_number", rx_number}}, staff, key);
   EXPECT_EQ(replayed.status, 201);
   EXPECT_EQ(replayed.Header("idempotent-replayed"), "true");
   EXPECT_EQ(replayed.json(), ordered.json());
@@ -229,10 +229,10 @@ TEST_F(PostgresEndToEnd, MigrateSeedServeAndTheWholeCareFlowWorkOverHttp) {
   const HttpResult delivered = client.Post(events, {{"type", "delivered"}}, pharmacist);
   ASSERT_EQ(delivered.status, 201) << delivered.body;
   EXPECT_EQ(delivered.json()["status"], "delivered");
-  const auto timeline = client.Get(events, agent).json()["items"];
+  const auto timeline = client.Get(events, staff).json()["items"];
   ASSERT_EQ(timeline.size(), 5u);
   EXPECT_EQ(timeline[4]["status"], "delivered");
-  EXPECT_EQ(client.Get("/v1/prescriptions/" + rx_number, agent).json()["refills_remaining"], 2);
+  EXPECT_EQ(client.Get("/v1/prescriptions/" + rx_number, staff).json()["refills_remaining"], 2);
 
   server.reset();
   const CommandResult verify = Run({"audit", "verify"}, NodeDir("admin"));
@@ -315,10 +315,10 @@ TEST_F(PostgresTwoNodes, StartingTogetherOnAnEmptyDatabaseMigrateItOnceAndShareO
   const CommandResult seeded = Run({"seed", "--demo", "--members", "2"}, NodeDir("admin"));
   ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
   HttpClient one("127.0.0.1", nodes[0]->port()), two("127.0.0.1", nodes[1]->port());
-  const std::string agent = Login(one, "agent.demo", true);
-  const HttpResult created = one.Post("/v1/members", NewMemberBody(41), agent);
+  const std::string staff = Login(one, "supervisor.demo", true);
+  const HttpResult created = one.Post("/v1/members", NewMemberBody(41), staff);
   ASSERT_EQ(created.status, 201) << created.body;
-  const HttpResult read = two.Get("/v1/members/" + created.json()["id"].get<std::string>(), agent);
+  const HttpResult read = two.Get("/v1/members/" + created.json()["id"].get<std::string>(), staff);
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_EQ(read.json(), created.json());
 }
@@ -331,9 +331,9 @@ TEST_F(PostgresTwoNodes, TwoHundredConcurrentRefillsOverBothNodesEachHappenOnceI
   auto node1 = Serve(NodeDir("node1"));
   auto node2 = Serve(NodeDir("node2"));
   HttpClient one("127.0.0.1", node1->port());
-  const std::string agent = Login(one, "agent.demo", true);
+  const std::string staff = Login(one, "supervisor.demo", true);
   const std::string pharmacist = Login(one, "pharmacist.demo", true);
-  const std::vector<std::string> rxs = NewPrescriptions(one, agent, pharmacist, kRefills, 51);
+  const std::vector<std::string> rxs = NewPrescriptions(one, staff, pharmacist, kRefills, 51);
   ASSERT_EQ(rxs.size(), static_cast<std::size_t>(kRefills));
   const std::int64_t audit_before = Count("SELECT COUNT(*) FROM audit_log");
 
@@ -349,7 +349,7 @@ TEST_F(PostgresTwoNodes, TwoHundredConcurrentRefillsOverBothNodesEachHappenOnceI
       HttpClient c("127.0.0.1", node == 0 ? node1->port() : node2->port());
       for (int i = t; i < kRefills; i += kThreads) {
         const std::string& rx = rxs[static_cast<std::size_t>(i)];
-        const HttpResult r = c.Post("/v1/refills", {{"rx_number", rx}}, agent, {{"Idempotency-Key", "two-nodes-" + rx}});
+        const HttpResult r = c.Post("/v1/refills", {{"rx_number", rx}}, staff, {{"Idempotency-Key", "two-nodes-" + rx}});
         std::lock_guard lock(mu);
         if (r.status != 201) {
           problems.push_back(rx + " on node " + std::to_string(node + 1) + ": " + std::to_string(r.status) + " " + r.body);
@@ -388,10 +388,10 @@ TEST_F(PostgresTwoNodes, OneIdempotencyKeySentToBothNodesAtOnceMakesOneOrderAndO
   auto node1 = Serve(NodeDir("node1"));
   auto node2 = Serve(NodeDir("node2"));
   HttpClient one("127.0.0.1", node1->port());
-  const std::string agent = Login(one, "agent.demo", true);
+  const std::string staff = Login(one, "supervisor.demo", true);
   const std::string pharmacist = Login(one, "pharmacist.demo", true);
   constexpr int kPairs = 40;
-  const std::vector<std::string> rxs = NewPrescriptions(one, agent, pharmacist, kPairs, 71);
+  const std::vector<std::string> rxs = NewPrescriptions(one, staff, pharmacist, kPairs, 71);
   ASSERT_EQ(rxs.size(), static_cast<std::size_t>(kPairs));
   for (const std::string& rx : rxs) {
     HttpResult answers[2];
@@ -402,7 +402,7 @@ TEST_F(PostgresTwoNodes, OneIdempotencyKeySentToBothNodesAtOnceMakesOneOrderAndO
         HttpClient c("127.0.0.1", n == 0 ? node1->port() : node2->port());
         ready.fetch_add(1);
         while (ready.load() < 2) std::this_thread::yield();
-        answers[n] = c.Post("/v1/refills", {{"rx_number", rx}}, agent, {{"Idempotency-Key", "twin-" + rx}});
+        answers[n] = c.Post("/v1/refills", {{"rx_number", rx}}, staff, {{"Idempotency-Key", "twin-" + rx}});
       });
     }
     for (auto& t : twins) t.join();
@@ -420,8 +420,8 @@ TEST_F(PostgresTwoNodes, ManyConcurrentReadersOnBothNodesStayWithinTheServersCon
   auto node1 = Serve(NodeDir("node1"));
   auto node2 = Serve(NodeDir("node2"));
   HttpClient one("127.0.0.1", node1->port());
-  const std::string agent = Login(one, "agent.demo", true);
-  const HttpResult member = one.Post("/v1/members", NewMemberBody(81), agent);
+  const std::string staff = Login(one, "supervisor.demo", true);
+  const HttpResult member = one.Post("/v1/members", NewMemberBody(81), staff);
   ASSERT_EQ(member.status, 201) << member.body;
   const std::string path = "/v1/members/" + member.json()["id"].get<std::string>();
   constexpr int kReadersPerNode = 30;
@@ -432,7 +432,7 @@ TEST_F(PostgresTwoNodes, ManyConcurrentReadersOnBothNodesStayWithinTheServersCon
     readers.emplace_back([&, t] {
       HttpClient c("127.0.0.1", t % 2 == 0 ? node1->port() : node2->port());
       for (int i = 0; i < 10; ++i) {
-        const int status = c.Get(path, agent).status;
+        const int status = c.Get(path, staff).status;
         std::lock_guard lock(mu);
         ++statuses[status];
       }
@@ -451,9 +451,9 @@ TEST_F(PostgresTwoNodes, KillDashNineOfOneNodeMidwayLosesNoAcknowledgedRefillAnd
   auto victim = Serve(NodeDir("node1"));
   auto survivor = Serve(NodeDir("node2"));
   HttpClient admin("127.0.0.1", survivor->port());
-  const std::string agent = Login(admin, "agent.demo", true);
+  const std::string staff = Login(admin, "supervisor.demo", true);
   const std::string pharmacist = Login(admin, "pharmacist.demo", true);
-  const std::vector<std::string> rxs = NewPrescriptions(admin, agent, pharmacist, kRefills, 61);
+  const std::vector<std::string> rxs = NewPrescriptions(admin, staff, pharmacist, kRefills, 61);
   ASSERT_EQ(rxs.size(), static_cast<std::size_t>(kRefills));
 
   std::mutex mu;
@@ -476,7 +476,7 @@ TEST_F(PostgresTwoNodes, KillDashNineOfOneNodeMidwayLosesNoAcknowledgedRefillAnd
       for (int i = t; i < kRefills; i += kThreads) {
         if (on_victim && killed.load()) return;
         const std::string& rx = rxs[static_cast<std::size_t>(i)];
-        const HttpResult r = c.Post("/v1/refills", {{"rx_number", rx}}, agent, {{"Idempotency-Key", "kill-" + rx}});
+        const HttpResult r = c.Post("/v1/refills", {{"rx_number", rx}}, staff, {{"Idempotency-Key", "kill-" + rx}});
         if (r.status == 201) {
           std::lock_guard lock(mu);
           acknowledged[rx] = r.json()["order_id"];
@@ -509,7 +509,7 @@ TEST_F(PostgresTwoNodes, KillDashNineOfOneNodeMidwayLosesNoAcknowledgedRefillAnd
 
   // The survivor completes every request by its key: acknowledged ones replay, the rest happen once.
   for (const std::string& rx : rxs) {
-    const HttpResult r = admin.Post("/v1/refills", {{"rx_number", rx}}, agent, {{"Idempotency-Key", "kill-" + rx}});
+    const HttpResult r = admin.Post("/v1/refills", {{"rx_number", rx}}, staff, {{"Idempotency-Key", "kill-" + rx}});
     ASSERT_EQ(r.status, 201) << rx << " " << r.body;
     if (acknowledged.count(rx)) {
       EXPECT_EQ(r.json()["order_id"], acknowledged[rx]) << rx;

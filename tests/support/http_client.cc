@@ -104,8 +104,9 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& target
   return {};
 }
 
-HttpResult HttpClient::Get(const std::string& target, const std::string& token) {
-  std::vector<std::pair<std::string, std::string>> headers;
+HttpResult HttpClient::Get(const std::string& target, const std::string& token,
+                           const std::vector<std::pair<std::string, std::string>>& extra_headers) {
+  std::vector<std::pair<std::string, std::string>> headers = extra_headers;
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
   return Send("GET", target, "", headers);
 }

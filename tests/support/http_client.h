@@ -32,7 +32,8 @@ class HttpClient {
   HttpResult Send(const std::string& method, const std::string& target, const std::string& body = "",
                   const std::vector<std::pair<std::string, std::string>>& headers = {});
 
-  HttpResult Get(const std::string& target, const std::string& token = "");
+  HttpResult Get(const std::string& target, const std::string& token = "",
+                 const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
   HttpResult Post(const std::string& target, const nlohmann::json& body, const std::string& token = "",
                   const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
 
