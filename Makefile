@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-program test bench demo clean format asan
+.PHONY: all deps build build-program test bench demo clean format asan fuzz
 
 all: build
 
@@ -33,6 +33,11 @@ asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRXDESK_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets with ASan/UBSan in build-fuzz (clang); docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh
 
 format:
 	find domain infra store services api app bench tests -name '*.h' -o -name '*.cc' | xargs -r clang-format -i

@@ -27,8 +27,9 @@ RouteHandler Handler(ApiHandler handler) {
 
 Result<JsonObject> BodyOf(const RouteContext& ctx) { return JsonObject::Parse(ctx.request.body); }
 
-HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
+HttpResponse WithIdempotency(RouteContext& ctx, const ApiDeps& deps,
                              const std::function<Result<HttpResponse>(const CommitHook<Json>& on_commit)>& create) {
+  Store& store = deps.store;
   const auto run = [&](const CommitHook<Json>& on_commit) {
     Result<HttpResponse> r = create(on_commit);
     return r.ok() ? std::move(*r) : ErrorResponse(r.error());
@@ -39,7 +40,7 @@ HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock
   IdempotencyKey key{ctx.principal ? ctx.principal->user_id : std::string("anonymous"), std::string(header),
                      ctx.pattern, Sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body)};
   const auto replay = [&]() -> std::optional<HttpResponse> {
-    auto found = store.Read([&](Connection& c) { return FindIdempotent(c, key); });
+    auto found = store.Read([&](Connection& c) { return FindIdempotent(c, deps.vault, key); });
     if (!found.ok()) return ErrorResponse(found.error());
     if (!*found) return std::nullopt;
     HttpResponse r;
@@ -50,7 +51,7 @@ HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock
   };
   if (auto r = replay()) return *r;
   HttpResponse response = run([&](Connection& conn, const Json& body) {
-    return RecordIdempotent(conn, key, 201, body.dump(), FormatInstant(clock.Now()));
+    return RecordIdempotent(conn, deps.vault, key, 201, body.dump(), FormatInstant(deps.clock.Now()));
   });
   // A concurrent twin with the same key (perhaps on another node) won the race:
   // answer with its response. The loser sees the winner's work as a conflict (409)
@@ -79,6 +80,7 @@ Api::Api(ApiDeps deps)
   AddShippingRoutes();
   AddPrivacyRoutes();
   AddContactRoutes();
+  AddStaffingRoutes();
 }
 
 HttpResponse Api::Handle(HttpRequest& request) {

@@ -9,6 +9,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "domain/clock.h"
+#include "domain/staffing_plan.h"
 #include "domain/zone.h"
 #include "services/auth_service.h"
 #include "services/contact_service.h"
@@ -29,6 +30,8 @@ struct ApiDeps {
   PharmacyServices& pharmacy;
   Metrics& metrics;
   PrivacyService& privacy;
+  const PhiVault& vault;  // seals stored idempotent responses (they may hold PHI)
+  StaffingPolicy staffing = {};  // [staffing]: queues, targets, the line's volume and profile
 };
 
 class Api {
@@ -49,6 +52,7 @@ class Api {
   void AddShippingRoutes();
   void AddPrivacyRoutes();  // routes_privacy.cc
   void AddContactRoutes();  // routes_contacts.cc
+  void AddStaffingRoutes();  // routes_staffing.cc
 
   ApiDeps deps_;
   Router router_;
@@ -72,8 +76,9 @@ Caller CallerOf(const RouteContext& ctx);
 Result<JsonObject> BodyOf(const RouteContext& ctx);
 // Runs a creating POST with Idempotency-Key support. `create` receives the commit
 // hook to run inside its transaction (null when no key was sent) and returns the
-// response or an error (rendered in the error model); replays return the stored response.
-HttpResponse WithIdempotency(RouteContext& ctx, Store& store, const Clock& clock,
+// response or an error (rendered in the error model); replays return the stored
+// response, which is kept sealed (it may hold PHI, e.g. a created member).
+HttpResponse WithIdempotency(RouteContext& ctx, const ApiDeps& deps,
                              const std::function<Result<HttpResponse>(const CommitHook<Json>& on_commit)>& create);
 
 }  // namespace rxdesk

@@ -1,15 +1,29 @@
 #include "api/http_server.h"
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
+#include <array>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <array>
+#include <cstring>
+#include <filesystem>
+#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
+#include "api/rate_limit.h"
 #include "infra/ids.h"
 
 namespace rxdesk {
@@ -88,8 +102,90 @@ bool IsSaneRequestId(std::string_view id) {
 }
 
 std::string ErrorJson(std::string_view code, std::string_view message) {
-  return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) +
-         "\"}}";
+  return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" + std::string(message) + "\"}}";
+}
+
+// TLS 1.2 ciphers: forward-secret AEAD only (Mozilla's "intermediate" list without
+// DHE, which would need DH parameters). TLS 1.3 suites are OpenSSL's defaults, all AEAD.
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+Error RefuseFile(std::string_view field, const std::string& what) {
+  return MakeError("config_invalid", what, std::string(field));
+}
+
+// A readable regular file, or a refusal naming it and why not.
+Status CheckReadable(std::string_view field, std::string_view kind, const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return RefuseFile(field, std::string(kind) + " " + path + " does not exist");
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return RefuseFile(field, std::string(kind) + " " + path + " is not a regular file");
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    return RefuseFile(field, std::string(kind) + " " + path + " cannot be read: " + std::strerror(errno));
+  }
+  return OkStatus();
+}
+
+// The server's TLS context for these files. Refusals as CheckTlsFiles.
+Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty()) {
+    return RefuseFile(cert_file.empty() ? "tls_cert" : "tls_key",
+                      "a TLS certificate and its private key must be given together");
+  }
+  RXD_TRY(CheckReadable("tls_cert", "the TLS certificate", cert_file));
+  RXD_TRY(CheckReadable("tls_key", "the TLS private key", key_file));
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+    return MakeError("internal", "the TLS cipher list was refused by OpenSSL");
+  }
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate_chain_file(native, cert_file.c_str()) != 1) {
+    ERR_clear_error();
+    return RefuseFile("tls_cert", "the TLS certificate " + cert_file + " is not a PEM certificate chain");
+  }
+  // Read apart from the context, so that a key of another certificate is told from a bad
+  // file; an encrypted key fails here instead of waiting for a passphrase on the terminal.
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(key_file.c_str(), "r"), &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(
+                bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+          : nullptr,
+      &EVP_PKEY_free);
+  if (!key) {
+    ERR_clear_error();
+    return RefuseFile("tls_key", "the TLS private key " + key_file +
+                                     " is not a PEM private key (or it is encrypted: rxdesk needs it unencrypted, "
+                                     "readable only by its own user)");
+  }
+  if (SSL_CTX_use_PrivateKey(native, key.get()) != 1 || SSL_CTX_check_private_key(native) != 1) {
+    ERR_clear_error();
+    return RefuseFile("tls_key",
+                      "the TLS private key " + key_file + " does not belong to the certificate " + cert_file);
+  }
+  return ctx;
+}
+
+// Response headers live in a per-connection arena that is reset after each write,
+// so headers (security ones included) cost no heap allocation per request.
+using Fields = http::basic_fields<std::pmr::polymorphic_allocator<char>>;
+using Response = http::response<http::string_body, Fields>;
+using Serializer = http::response_serializer<http::string_body, Fields>;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+beast::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+
+RateKey KeyOf(const net::ip::address& address) {
+  if (address.is_v4()) return RateKey::OfIpv4(address.to_v4().to_uint());
+  return RateKey::OfIpv6(address.to_v6().to_bytes());
 }
 
 }  // namespace
@@ -100,6 +196,10 @@ struct HttpServer::Impl {
   net::io_context ioc;
   net::thread_pool workers;
   tcp::acceptor acceptor{ioc};
+  std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP
+  SteadyMonotonicClock clock;
+  RateLimiter per_ip;
+  std::vector<net::ip::address> trusted_proxies;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::mutex mu;
@@ -107,7 +207,11 @@ struct HttpServer::Impl {
   std::uint16_t bound_port = 0;
 
   Impl(HttpServerOptions o, HttpHandler h)
-      : options(std::move(o)), handler(std::move(h)), workers(static_cast<std::size_t>(options.worker_threads)) {}
+      : options(std::move(o)),
+        handler(std::move(h)),
+        workers(static_cast<std::size_t>(options.worker_threads)),
+        per_ip(RateLimit{.per_minute = options.per_ip_per_minute, .burst = options.per_ip_burst}, clock,
+               RateLimiterOptions{.max_keys = options.per_ip_max_clients}) {}
 
   void Accept();
   void FinishOne() {
@@ -116,40 +220,113 @@ struct HttpServer::Impl {
       idle.notify_all();
     }
   }
+
+  // The per-IP limit's key: the peer, or for a trusted proxy the client it forwards for
+  // (the rightmost X-Forwarded-For address that is not itself a trusted proxy).
+  template <class Message>
+  RateKey ClientKey(const net::ip::address& peer, const Message& msg) const {
+    if (trusted_proxies.empty() || !IsTrustedProxy(peer)) return KeyOf(peer);
+    std::string forwarded;
+    for (const auto& field : msg) {
+      if (beast::iequals(field.name_string(), "x-forwarded-for")) {
+        if (!forwarded.empty()) forwarded += ',';
+        forwarded.append(field.value().data(), field.value().size());
+      }
+    }
+    net::ip::address client = peer;
+    std::string_view rest(forwarded);
+    while (!rest.empty()) {
+      const std::size_t comma = rest.rfind(',');
+      std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+      while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+      while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+      beast::error_code ec;
+      const net::ip::address address = net::ip::make_address(std::string(hop), ec);
+      if (ec) break;  // not an address: trust nothing further left
+      client = address;
+      if (!IsTrustedProxy(address)) break;
+    }
+    return KeyOf(client);
+  }
+
+  bool IsTrustedProxy(const net::ip::address& address) const {
+    for (const auto& p : trusted_proxies) {
+      if (p == address) return true;
+    }
+    return false;
+  }
 };
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  template <class... StreamArgs>
+  explicit Session(HttpServer::Impl& server, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...), server_(server) {}
 
   void Start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Begin, this->shared_from_this()));
   }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_s));
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
+    } else {
+      Read();
+    }
+  }
+
+  // A failed handshake (a plain-HTTP client, an old TLS version, a scanner) gets no answer.
+  void OnHandshake(beast::error_code ec) {
+    if (ec) return CloseNow();
+    Read();
+  }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_s));
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_s));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::eof) {
+        ec == net::error::connection_reset || ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      return WriteRaw(413, ErrorJson("payload_too_large", "the request body is larger than the limit"), false);
+      return WriteRaw(413, ErrorJson("payload_too_large", "the request body is larger than the limit"));
     }
     if (ec) {
-      return WriteRaw(400, ErrorJson("invalid_request", "the request is not valid HTTP"), false);
+      return WriteRaw(400, ErrorJson("invalid_request", "the request is not valid HTTP"));
     }
     if (server_.stopping.load()) {
-      return WriteRaw(503, ErrorJson("unavailable", "the server is shutting down"), false);
+      return WriteRaw(503, ErrorJson("unavailable", "the server is shutting down"));
+    }
+    keep_alive_ = parser_->get().keep_alive();
+    version_ = parser_->get().version();
+    beast::error_code ep_ec;
+    const auto ep = Tcp().socket().remote_endpoint(ep_ec);
+    // The per-IP limit, on the I/O thread: a flood never reaches the workers or the store.
+    if (server_.per_ip.enabled() && !ep_ec) {
+      const RateDecision d = server_.per_ip.Take(server_.ClientKey(ep.address(), parser_->get()));
+      if (!d.allowed) {
+        const auto id_field = parser_->get()["X-Request-Id"];
+        const std::string_view incoming_id(id_field.data(), id_field.size());
+        server_.in_flight.fetch_add(1);
+        return Write(TooManyRequests(d), IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewId());
+      }
     }
     auto msg = parser_->release();
     auto request = std::make_shared<HttpRequest>();
@@ -166,16 +343,12 @@ class Session : public std::enable_shared_from_this<Session> {
       request->headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request->body = std::move(msg.body());
-    beast::error_code ep_ec;
-    const auto ep = stream_.socket().remote_endpoint(ep_ec);
     if (!ep_ec) request->remote_ip = ep.address().to_string();
     const std::string_view incoming_id = request->Header("x-request-id");
     request->request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewId();
-    keep_alive_ = msg.keep_alive();
-    version_ = msg.version();
 
     server_.in_flight.fetch_add(1);
-    net::post(server_.workers, [self = shared_from_this(), request]() mutable {
+    net::post(server_.workers, [self = this->shared_from_this(), request]() mutable {
       HttpResponse response;
       try {
         response = self->server_.handler(*request);
@@ -189,74 +362,109 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void Write(HttpResponse response, const std::string& request_id) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_);
-    res->result(static_cast<unsigned>(response.status));
-    res->set(http::field::server, "rxdesk");
-    res->set(http::field::content_type, response.content_type);
-    res->set("X-Request-Id", request_id);
-    for (auto& [k, v] : response.headers) res->set(k, v);
-    res->body() = std::move(response.body);
-    const bool keep = keep_alive_ && !server_.stopping.load();
-    res->keep_alive(keep);
-    res->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_s));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
-      self->server_.FinishOne();
-      if (ec || !keep) return self->Close();
-      self->Read();
-    });
+  // Builds the response in the arena: status, the server's headers, then the handler's
+  // (which may replace a security header's value, never drop one).
+  Response& Build(HttpResponse& response, std::string_view request_id, unsigned version) {
+    Response& res = res_.emplace(std::piecewise_construct, std::forward_as_tuple(std::move(response.body)),
+                                 std::forward_as_tuple(Fields::allocator_type(&arena_)));
+    res.version(version);
+    res.result(static_cast<unsigned>(response.status));
+    res.set(http::field::server, "rxdesk");
+    res.set(http::field::content_type, response.content_type);
+    res.set("X-Request-Id", Sv(request_id));
+    for (const auto& [name, value] : kSecurityHeaders) res.set(Sv(name), Sv(value));
+    if constexpr (kTls) res.set(http::field::strict_transport_security, Sv(kStrictTransportSecurity));
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+    return res;
   }
 
-  // Answers before a request was handed to the worker pool (parse errors, 413).
-  void WriteRaw(int status, std::string body, bool keep) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
-    res->result(static_cast<unsigned>(status));
-    res->set(http::field::server, "rxdesk");
-    res->set(http::field::content_type, "application/json");
-    res->set("X-Request-Id", NewId());
-    res->body() = std::move(body);
-    res->keep_alive(keep);
-    res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec) return self->Close();
-      self->LingeringClose();
-    });
+  void Write(HttpResponse response, const std::string& request_id) {
+    Response& res = Build(response, request_id, version_);
+    const bool keep = keep_alive_ && !server_.stopping.load();
+    res.keep_alive(keep);
+    res.prepare_payload();
+    Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_s));
+    http::async_write(stream_, serializer_.emplace(res),
+                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                        self->ReleaseResponse();
+                        self->server_.FinishOne();
+                        if (ec || !keep) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  // Answers before a request was handed to the worker pool (parse errors, 413, 503).
+  void WriteRaw(int status, std::string body) {
+    HttpResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    Response& res = Build(response, NewId(), 11);
+    res.keep_alive(false);
+    res.prepare_payload();
+    http::async_write(stream_, serializer_.emplace(res),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->ReleaseResponse();
+                        if (ec) return self->Close();
+                        self->LingeringClose();
+                      });
+  }
+
+  void ReleaseResponse() {
+    serializer_.reset();
+    res_.reset();
+    arena_.release();
   }
 
   // After an early answer (413, 400) the client may still be sending its body: stop
   // sending, then read and discard for a bounded time and size so that it can finish
-  // writing and read our answer, as nginx's lingering close does.
+  // writing and read our answer, as nginx's lingering close does. (Over TLS there is
+  // no half-close: the answer is already sent, the reads just drain.)
   void LingeringClose() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (!kTls) {
+      beast::error_code ec;
+      Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
     discarded_ = 0;
-    stream_.expires_after(std::chrono::seconds(5));
+    Tcp().expires_after(std::chrono::seconds(5));
     Drain();
   }
 
   void Drain() {
-    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      self->discarded_ += n;
-      if (ec || self->discarded_ > kMaxDrainBytes) return self->Close();
-      self->Drain();
-    });
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->discarded_ += n;
+                              if (ec || self->discarded_ > kMaxDrainBytes) return self->CloseNow();
+                              self->Drain();
+                            });
   }
 
+  // Over TLS: send close_notify (waiting briefly for the peer's), then close.
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    if constexpr (kTls) {
+      Tcp().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseNow(); });
+    } else {
+      CloseNow();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void CloseNow() {
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().close();
+  }
+
+  Stream stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  std::array<std::byte, 3072> arena_buffer_{};
+  std::pmr::monotonic_buffer_resource arena_{arena_buffer_.data(), arena_buffer_.size(),
+                                             std::pmr::new_delete_resource()};
+  std::optional<Response> res_;
+  std::optional<Serializer> serializer_;
   static constexpr std::size_t kMaxDrainBytes = 16u << 20;
   std::array<char, 16384> drain_buffer_{};
   std::size_t discarded_ = 0;
@@ -269,21 +477,36 @@ void HttpServer::Impl::Accept() {
     if (!acceptor.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), *this)->Start();
+      if (tls) {
+        std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->Start();
+      } else {
+        std::make_shared<Session<PlainStream>>(*this, std::move(socket))->Start();
+      }
     }
     Accept();
   });
 }
 
+Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file) {
+  RXD_TRY(MakeTlsContext(cert_file, key_file));
+  return OkStatus();
+}
+
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-HttpServer::~HttpServer() {
-  impl_->workers.join();
-}
+HttpServer::~HttpServer() { impl_->workers.join(); }
 
 Status HttpServer::Listen() {
   beast::error_code ec;
+  for (const std::string& proxy : impl_->options.trusted_proxies) {
+    const auto address = net::ip::make_address(proxy, ec);
+    if (ec) return MakeError("config_invalid", "trusted proxy " + proxy + " is not an IP address", "trusted_proxies");
+    impl_->trusted_proxies.push_back(address);
+  }
+  if (!impl_->options.tls_cert_file.empty() || !impl_->options.tls_key_file.empty()) {
+    RXD_ASSIGN_OR_RETURN(impl_->tls, MakeTlsContext(impl_->options.tls_cert_file, impl_->options.tls_key_file));
+  }
   const auto address = net::ip::make_address(impl_->options.host, ec);
   if (ec) return MakeError("invalid_listen_address", "not an IP address: " + impl_->options.host, "listen");
   const tcp::endpoint endpoint{address, impl_->options.port};
@@ -291,9 +514,9 @@ Status HttpServer::Listen() {
   if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (ec == net::error::address_in_use) {
-    return MakeError("address_in_use",
-                     "port " + std::to_string(impl_->options.port) + " on " + impl_->options.host + " is already in use",
-                     "listen");
+    return MakeError(
+        "address_in_use",
+        "port " + std::to_string(impl_->options.port) + " on " + impl_->options.host + " is already in use", "listen");
   }
   if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return MakeError("listen_failed", "cannot listen on " + impl_->options.host + ": " + ec.message(), "listen");

@@ -2,16 +2,25 @@
 // every request is handled on a worker pool, so database work and waits for a
 // group commit never stall the I/O threads.
 //
+//   HttpServerOptions options;
+//   options.tls_cert_file = "/etc/rxdesk/tls.crt";  // both files: HTTPS only (TLS 1.2+)
+//   options.tls_key_file = "/etc/rxdesk/tls.key";
+//   options.per_ip_per_minute = 1200;               // 429 + Retry-After past it
 //   HttpServer server(options, [&](HttpRequest& req) { return router.Handle(req); });
-//   RXD_TRY(server.Listen());          // binds; refuses a port in use
+//   RXD_TRY(server.Listen());          // binds; refuses a port in use or unusable TLS files
 //   server.Run();                      // blocks until Stop() (e.g. on SIGTERM)
+//
+// Every response carries kSecurityHeaders (and, over TLS, Strict-Transport-Security),
+// whoever made it: a handler, or the server itself (400, 413, 429, 503).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,11 +29,11 @@
 namespace rxdesk {
 
 struct HttpRequest {
-  std::string method;      // "GET", "POST", ...
-  std::string target;      // raw target, e.g. "/v1/channels?at=..."
-  std::string path;        // percent-decoded path without the query
-  std::vector<std::pair<std::string, std::string>> query;   // decoded query pairs, in order
-  std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
+  std::string method;                                        // "GET", "POST", ...
+  std::string target;                                        // raw target, e.g. "/v1/channels?at=..."
+  std::string path;                                          // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;    // decoded query pairs, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_ip;
   std::string request_id;  // assigned by the server (or a sane incoming X-Request-Id)
@@ -46,13 +55,41 @@ using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;           // 0 picks a free port (see HttpServer::port())
-  int io_threads = 0;                  // 0: one per core
-  int worker_threads = 32;             // handlers may block on the store
+  std::uint16_t port = 8080;             // 0 picks a free port (see HttpServer::port())
+  int io_threads = 0;                    // 0: one per core
+  int worker_threads = 32;               // handlers may block on the store
   std::size_t max_body_bytes = 1 << 20;  // 413 past 1 MiB
-  int read_timeout_s = 30;             // idle keep-alive and slow clients
-  int shutdown_grace_s = 20;           // in-flight requests get this long to finish
+  int read_timeout_s = 30;               // idle keep-alive and slow clients (and TLS handshakes)
+  int shutdown_grace_s = 20;             // in-flight requests get this long to finish
+  // TLS: both files for HTTPS only on this port (TLS 1.2 and 1.3, forward-secret AEAD
+  // ciphers), or neither for plain HTTP. See CheckTlsFiles.
+  std::string tls_cert_file;  // PEM certificate chain, the server's certificate first
+  std::string tls_key_file;   // PEM private key, not encrypted
+  // A token bucket per client IP (IPv6: per /64), checked on the I/O thread before a
+  // request reaches a worker: past it, 429 rate_limited with Retry-After. 0 = off.
+  int per_ip_per_minute = 0;
+  int per_ip_burst = 1;
+  std::size_t per_ip_max_clients = 65'536;  // buckets held at most (idle ones are dropped first)
+  // Peers (exact IP addresses, e.g. a load balancer or a TLS proxy) whose X-Forwarded-For
+  // is believed: for their requests the per-IP limit applies to the forwarded client.
+  std::vector<std::string> trusted_proxies;
 };
+
+// Set on every response, API and web app alike (a handler may replace a value by
+// setting the header itself, e.g. a longer Cache-Control for a static asset).
+// The policy allows only same-origin scripts, styles, images, fonts and fetches:
+// no inline <script> or style="", no eval, no plugins, no framing by anyone.
+inline constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSecurityHeaders{{
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cache-Control", "no-store"},  // PHI must not be cached by browsers or proxies
+}};
+// Added to every response over TLS: browsers then refuse plain HTTP to this host for a year.
+inline constexpr std::string_view kStrictTransportSecurity = "max-age=31536000; includeSubDomains";
 
 class HttpServer {
  public:
@@ -61,7 +98,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens. Refusal: "address_in_use", "invalid_listen_address".
+  // Loads the TLS files (if any), binds and listens. Refusal: "address_in_use",
+  // "invalid_listen_address", "config_invalid" (TLS files, trusted_proxies; field
+  // "tls_cert", "tls_key" or "trusted_proxies").
   Status Listen();
   // The bound port (after Listen()).
   std::uint16_t port() const;
@@ -75,6 +114,12 @@ class HttpServer {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether `serve` could use these TLS files: both readable, a PEM certificate chain and
+// an unencrypted PEM private key that belongs to it. Reads them; creates nothing.
+// Refusal: config_invalid with field "tls_cert" or "tls_key" and a message naming the
+// file and the problem (the caller prefixes the flag or config key it came from).
+Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file);
 
 // Splits "a=1&b=x%20y" into decoded pairs. Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);

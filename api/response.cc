@@ -6,7 +6,7 @@
 namespace rxdesk {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 20> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, int>, 22> kStatusByCode{{
     {"invalid_request", 400},
     {"invalid_check_digit", 400},      // a mistyped Rx number is malformed input
     {"invalid_check_character", 400},  // likewise a mistyped reference number
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<std::string_view, int>, 20> kStatusByCode{{
     {"mfa_required", 401},
     {"invalid_signature", 401},
     {"forbidden", 403},
+    {"verification_required", 403},  // an agent without a verified contact for this member
     {"not_found", 404},
     {"method_not_allowed", 405},
     {"conflict", 409},
@@ -23,6 +24,7 @@ constexpr std::array<std::pair<std::string_view, int>, 20> kStatusByCode{{
     {"payload_too_large", 413},
     {"unsupported_media_type", 415},
     {"account_locked", 423},
+    {"contact_locked", 423},  // three failed identity verifications
     {"rate_limited", 429},
     {"internal", 500},
     {"store_unavailable", 503},

@@ -113,7 +113,7 @@ void Api::AddContactRoutes() {
                .idempotent_create = true},
               [this, &contacts, render](RouteContext& ctx) {
                 return WithIdempotency(
-                    ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+                    ctx, deps_, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
                       RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                       RXD_ASSIGN_OR_RETURN(std::string channel, body.RequiredString("channel", 20));
                       RXD_ASSIGN_OR_RETURN(std::optional<std::string> member_id, body.OptionalString("member_id", 64));

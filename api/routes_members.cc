@@ -102,7 +102,7 @@ void Api::AddMemberRoutes() {
        .idempotent_create = true},
       [this](RouteContext& ctx) {
         return WithIdempotency(
-            ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+            ctx, deps_, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
               RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
               MemberInput in;
               RXD_ASSIGN_OR_RETURN(std::string first, body.RequiredString("first_name", 200));

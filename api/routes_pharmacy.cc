@@ -161,7 +161,7 @@ void Api::AddPrescriptionRoutes() {
                .idempotent_create = true},
               [this, &rxs](RouteContext& ctx) {
                 return WithIdempotency(
-                    ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+                    ctx, deps_, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
                       RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                       NewPrescriptionInput in;
                       RXD_ASSIGN_OR_RETURN(JsonObject drug, body.RequiredObject("drug"));
@@ -245,7 +245,7 @@ void Api::AddPrescriptionRoutes() {
                .idempotent_create = true},
               [this, &rxs](RouteContext& ctx) {
                 return WithIdempotency(
-                    ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+                    ctx, deps_, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
                       RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                       FillInput in;
                       RXD_ASSIGN_OR_RETURN(std::string date, body.RequiredString("fill_date", 10));
@@ -323,7 +323,7 @@ void Api::AddOrderRoutes() {
                .idempotent_create = true},
               [this, &orders](RouteContext& ctx) {
                 return WithIdempotency(
-                    ctx, deps_.store, deps_.clock, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
+                    ctx, deps_, [&](const CommitHook<Json>& on_commit) -> Result<HttpResponse> {
                       RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
                       RefillRequest req;
                       RXD_ASSIGN_OR_RETURN(std::string rx_text, body.RequiredString("rx_number", 16));

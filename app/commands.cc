@@ -1,6 +1,7 @@
 #include "app/commands.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <iterator>
@@ -8,9 +9,13 @@
 
 #include "api/api.h"
 #include "api/http_server.h"
+#include "api/rate_limit.h"
 #include "app/runtime.h"
 #include "app/seed.h"
 #include "infra/log.h"
+#include "services/privacy_service.h"
+#include "services/retention.h"
+#include "store/audit_coverage.h"
 #include "store/audit_log.h"
 #include "store/migrations.h"
 #include "infra/totp.h"
@@ -38,6 +43,13 @@ Result<std::unique_ptr<Runtime>> Open(const CommonFlags& common, char** environ,
   return OpenRuntime(o, environ);
 }
 
+// This process in lease rows and logs: "host:pid".
+std::string ProcessName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "localhost") + ":" + std::to_string(getpid());
+}
+
 LogLevel ParseLevel(const std::string& s) {
   if (s == "debug") return LogLevel::kDebug;
   if (s == "warn") return LogLevel::kWarn;
@@ -61,6 +73,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
       return Fail(MakeError("config_invalid", "--listen " + parsed.error().message, "listen"));
     }
   }
+  // So are unusable TLS files (--tls-cert/--tls-key or server.tls_cert/server.tls_key).
+  auto tls = ServeTlsFiles(common.config_path, flags.tls_cert, flags.tls_key, environ);
+  if (!tls.ok()) return Fail(tls.error());
   auto rt = Open(common, environ);
   if (!rt.ok()) return Fail(rt.error());
   Runtime& r = **rt;
@@ -73,7 +88,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   AuthService auth(*r.store, *r.vault, r.clock, r.config.auth);
   MemberService members(*r.store, *r.vault, r.clock);
   PharmacyServices pharmacy(*r.store, *r.vault, r.clock, *r.zone, members, r.config.pharmacy);
-  Api api({*r.store, r.clock, *r.zone, auth, members, pharmacy, metrics});
+  ContactService contacts(*r.store, members, r.clock, *r.zone, r.config.verification);
+  PrivacyService privacy(*r.store, *r.vault, r.clock, *r.zone, r.config.privacy);
+  RetentionService retention(*r.store, r.clock, DefaultRetentionTargets(r.config.retention), r.config.retention,
+                             ProcessName());
+  Api api({*r.store, r.clock, *r.zone, auth, members, contacts, pharmacy, metrics, privacy, *r.vault,
+           r.config.staffing});
 
   HttpServerOptions options;
   options.host = listen->host;
@@ -82,7 +102,14 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   options.worker_threads = r.config.server.worker_threads;
   options.max_body_bytes = static_cast<std::size_t>(r.config.server.max_body_bytes);
   options.read_timeout_s = r.config.server.read_timeout_s;
-  HttpServer server(options, [&](HttpRequest& req) { return api.Handle(req); });
+  options.tls_cert_file = tls->cert_file;
+  options.tls_key_file = tls->key_file;
+  options.per_ip_per_minute = r.config.limits.per_ip_per_minute;
+  options.per_ip_burst = r.config.limits.per_ip_burst;
+  options.trusted_proxies = r.config.limits.trusted_proxies;
+  SteadyMonotonicClock rate_clock;
+  AccountRateLimits account_limits(r.config.limits.accounts, rate_clock, AccountsOf(auth));
+  HttpServer server(options, account_limits.Wrap([&](HttpRequest& req) { return api.Handle(req); }));
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error());
 
   std::thread waiter([&] {
@@ -91,9 +118,13 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
     LogInfo("shutdown", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.Stop();
   });
-  LogInfo("listening", {{"address", options.host}, {"port", server.port()},
+  LogInfo("listening", {{"address", options.host}, {"port", server.port()}, {"tls", !tls->cert_file.empty()},
                         {"store", r.config.store.backend}, {"schema_version", LatestSchemaVersion()}});
+  // The daily retention job (docs/privacy.md): one node at a time, through a lease row.
+  RetentionScheduler daily_retention(retention, *r.zone);
+  daily_retention.Start();
   server.Run();
+  daily_retention.Stop();
   waiter.join();
   LogInfo("stopped");
   return 0;
@@ -144,13 +175,45 @@ int RunAuditVerify(const CommonFlags& common, char** environ) {
   if (!conn.ok()) return Fail(conn.error());
   auto report = VerifyAuditLog(**conn);
   if (!report.ok()) return Fail(report.error());
+  bool ok = report->ok;
+  const AuditCheckpoint& cp = report->checkpoint;
   if (!report->ok) {
     std::cout << "audit log BROKEN at entry " << report->first_bad_seq << ": " << report->problem << " ("
               << report->entries << " entries verified before it)\n";
-    return 1;
+  } else {
+    std::cout << "audit log ok: " << report->entries << " entries, chain intact";
+    if (cp.seq > 0) std::cout << " from the retention checkpoint (entries 1-" << cp.seq << " removed by retention)";
+    std::cout << "\n";
   }
-  std::cout << "audit log ok: " << report->entries << " entries, chain intact\n";
-  return 0;
+  // Retention removes only entries older than its window: a checkpoint inside the
+  // window means entries were removed that should still be here (or the window was
+  // lengthened since; then this is expected once, until those days pass).
+  const int days = (*rt)->config.retention.audit_days;
+  if (cp.seq > 0 && days > 0) {
+    const auto at = ParseInstant(cp.at);
+    if (!at.ok() || *at >= (*rt)->clock.Now() - std::chrono::days(days)) {
+      ok = false;
+      std::cout << "audit log BROKEN at the retention checkpoint (entry " << cp.seq
+                << "): it removed entries younger than retention.audit_days = " << days << "\n";
+    }
+  }
+  auto tables = VerifyAuditedTables(**conn, cp);
+  if (!tables.ok()) return Fail(tables.error());
+  std::string counts;
+  for (const auto& [table, rows] : tables->rows_checked) {
+    counts += (counts.empty() ? "" : ", ") + table + " " + std::to_string(rows);
+  }
+  if (tables->ok()) {
+    std::cout << "audited tables ok: every row has its entries (" << counts << " rows)\n";
+  } else {
+    ok = false;
+    std::cout << "audited tables CHANGED WITHOUT AN ENTRY (" << tables->findings.size()
+              << (tables->truncated ? "+" : "") << " rows):\n";
+    for (const AuditCoverageFinding& f : tables->findings) {
+      std::cout << "  " << f.table << " " << f.record_id << ": " << f.problem << "\n";
+    }
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace rxdesk
@@ -210,6 +273,46 @@ int RunUserTotp(const CommonFlags& common, const std::string& username, char** e
   auto secret = r.vault->Open("users", (*rows)[0].Text(0), "totp_secret", (*rows)[0].at(1));
   if (!secret.ok()) return Fail(secret.error());
   std::cout << TotpCode(*secret, r.clock.Now().time_since_epoch().count()) << "\n";
+  return 0;
+}
+
+int RunUserResetTotp(const CommonFlags& common, const std::string& username, char** environ) {
+  auto rt = Open(common, environ, /*create=*/false);
+  if (!rt.ok()) return Fail(rt.error());
+  Runtime& r = **rt;
+  AuthService auth(*r.store, *r.vault, r.clock, r.config.auth);
+  auto uri = auth.ResetTotp(username, "cli");
+  if (!uri.ok()) return Fail(uri.error());
+  std::cout << "new 2FA secret for " << username << " (enrol it in an authenticator app; every session was ended):\n"
+            << *uri << "\n";
+  return 0;
+}
+
+}  // namespace rxdesk
+
+namespace rxdesk {
+
+int RunRetention(const CommonFlags& common, const RetentionFlags& flags, char** environ) {
+  auto rt = Open(common, environ, /*create=*/false);
+  if (!rt.ok()) return Fail(rt.error());
+  Runtime& r = **rt;
+  RetentionService retention(*r.store, r.clock, DefaultRetentionTargets(r.config.retention), r.config.retention,
+                             ProcessName());
+  auto report = retention.Run({.dry_run = flags.dry_run});
+  if (!report.ok()) return Fail(report.error());
+  std::cout << "retention " << (flags.dry_run ? "dry run (nothing removed)" : "run") << " at "
+            << FormatInstant(report->at) << "\n";
+  for (const RetentionKindReport& k : report->kinds) {
+    if (k.days == 0) {
+      std::cout << "  " << k.kind << ": kept forever (retention days = 0)\n";
+      continue;
+    }
+    std::cout << "  " << k.kind << ": " << k.removed << (flags.dry_run ? " would be removed" : " removed")
+              << " (older than " << k.days << " days: before " << FormatInstant(*k.cutoff) << ")\n";
+  }
+  // Kinds with a window but no data yet (docs/privacy.md).
+  std::cout << "  chat_transcripts: " << r.config.retention.chat_transcript_days << " days; none stored yet\n";
+  std::cout << "  call_recordings: " << r.config.retention.call_recording_days << " days; none stored yet\n";
   return 0;
 }
 

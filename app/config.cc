@@ -53,6 +53,29 @@ std::string ShippingKey(std::string field) {
   return field;
 }
 
+// Staffing (PRODUCT.md §9, docs/workforce.md): the line's target, shrinkage,
+// patience and contacts per weekday in [staffing]; each main-line queue's share of
+// the contacts and handle time in [staffing.<queue id>]. Percentages are integers.
+void BindStaffing(StaffingPolicy& s, ConfigBinder& b) {
+  b.Int("staffing", "target_answer_s", [&s](std::int64_t v) { s.target_answer_s = static_cast<double>(v); }, 0, 3600);
+  b.Int("staffing", "service_level_percent", [&s](std::int64_t v) { s.target_service_level = v / 100.0; }, 1, 100);
+  b.Int("staffing", "shrinkage_percent", [&s](std::int64_t v) { s.shrinkage = v / 100.0; }, 0, 95);
+  b.Int(
+      "staffing", "patience_s",
+      [&s](std::int64_t v) { s.patience_s = v == 0 ? std::nullopt : std::optional<double>(static_cast<double>(v)); },
+      0, 86400);
+  static constexpr std::array<const char*, 7> kWeekdays = {"sunday",   "monday", "tuesday", "wednesday",
+                                                           "thursday", "friday", "saturday"};
+  for (std::size_t d = 0; d < kWeekdays.size(); ++d) {
+    b.Int("staffing", std::string("volume_") + kWeekdays[d],
+          [&s, d](std::int64_t v) { s.forecast.daily_volume[d] = static_cast<double>(v); }, 0, 10'000'000);
+  }
+  for (StaffingQueue& q : s.queues) {  // the list is fixed before binding: the references stay valid
+    b.Int("staffing." + q.id, "share_percent", [&q](std::int64_t v) { q.share = v / 100.0; }, 0, 100);
+    b.Int("staffing." + q.id, "aht_s", [&q](std::int64_t v) { q.aht_s = static_cast<double>(v); }, 1, 14400);
+  }
+}
+
 }  // namespace
 
 Result<ListenAddress> ParseListenAddress(const std::string& text) {
@@ -90,6 +113,8 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("server", "read_timeout_s", &c.server.read_timeout_s, 1, 3600);
   b.String("server", "log_level", &c.server.log_level,
            [](const std::string& v) { return OneOf(v, {"debug", "info", "warn", "error"}); });
+  b.String("server", "tls_cert", &c.server.tls_cert);
+  b.String("server", "tls_key", &c.server.tls_key);
 
   b.String("store", "backend", &c.store.backend, [](const std::string& v) { return OneOf(v, {"sqlite", "postgres"}); });
   b.String("store", "sqlite_file", &c.store.sqlite_file);
@@ -110,6 +135,15 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("auth", "argon2_mem_kib", &c.auth.argon2_mem_kib, 8 * 1024, 1024 * 1024);
   b.Int("auth", "session_cache_seconds", &c.auth.session_cache_seconds, 0, 60);
 
+  b.Int("limits", "per_ip_per_minute", &c.limits.per_ip_per_minute, 0, 100'000'000);
+  b.Int("limits", "per_ip_burst", &c.limits.per_ip_burst, 1, 100'000'000);
+  b.Int("limits", "per_account_per_minute", &c.limits.accounts.per_account.per_minute, 0, 100'000'000);
+  b.Int("limits", "per_account_burst", &c.limits.accounts.per_account.burst, 1, 100'000'000);
+  b.Int("limits", "login_per_username_per_minute", &c.limits.accounts.login_per_username_per_minute, 0, 10'000);
+  b.StringList("limits", "trusted_proxies", &c.limits.trusted_proxies);
+
+  b.Int("contacts", "verification_max_attempts", &c.verification.max_attempts, 1, 10);
+
   RefillPolicy& r = c.pharmacy.refill;
   b.Int("refills", "non_controlled_expiry_days", &r.non_controlled_expiry_days, 1, 3650);
   b.Int("refills", "schedule_v_expiry_days", &r.schedule_v_expiry_days, 1, 3650);
@@ -117,6 +151,17 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("refills", "controlled_threshold_percent", &r.controlled_threshold_percent, 0, 100);
   b.Int("prescriptions", "max_days_supply", &c.pharmacy.prescription.max_days_supply, 1, 365);
   BindShipping(c.pharmacy.shipping, b);
+
+  // Retention (docs/privacy.md). 0 keeps forever; the audit floor is checked in LoadConfig.
+  b.Int("retention", "audit_days", &c.retention.audit_days, 0, 36500);
+  b.Int("retention", "chat_transcript_days", &c.retention.chat_transcript_days, 0, 36500);
+  b.Int("retention", "call_recording_days", &c.retention.call_recording_days, 0, 36500);
+  b.String("retention", "run_at", nullptr, [&c](const std::string& v) -> Status {
+    RXD_ASSIGN_OR_RETURN(c.retention.run_at, ParseTimeOfDay(v));
+    return OkStatus();
+  });
+  b.Int("privacy", "access_report_max_entries", &c.privacy.access_report_max_entries, 100, 1000000);
+  BindStaffing(c.staffing, b);
 }
 
 Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
@@ -125,9 +170,36 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
   BindConfig(config, binder);
   if (!toml_path.empty()) RXD_TRY(binder.LoadTomlFile(toml_path));
   RXD_TRY(binder.ApplyEnvironment(environ, {"RXDESK_BIN"}));
+  if (config.server.tls_cert.empty() != config.server.tls_key.empty()) {
+    return MakeError("config_invalid", "server.tls_cert and server.tls_key must be set together (or neither)",
+                     config.server.tls_cert.empty() ? "server.tls_cert" : "server.tls_key");
+  }
+  for (const std::string& proxy : config.limits.trusted_proxies) {
+    in6_addr buffer{};
+    if (inet_pton(AF_INET, proxy.c_str(), &buffer) != 1 && inet_pton(AF_INET6, proxy.c_str(), &buffer) != 1) {
+      return MakeError("config_invalid", "limits.trusted_proxies: " + proxy + " is not an IP address",
+                       "limits.trusted_proxies");
+    }
+  }
+  if (config.retention.audit_days != 0 && config.retention.audit_days < kMinAuditRetentionDays) {
+    return MakeError("config_invalid",
+                     "retention.audit_days must be 0 (keep forever) or at least " +
+                         std::to_string(kMinAuditRetentionDays) + " (6 years, 45 CFR 164.316(b)(2))",
+                     "retention.audit_days");
+  }
   if (Status s = ValidateShippingPolicy(config.pharmacy.shipping); !s.ok()) {
     const std::string key = ShippingKey(s.error().field);
     return MakeError("config_invalid", key + " " + s.error().message, key);
+  }
+  // Every queue's busiest interval must be sizeable, so GET /v1/staffing never fails on settings.
+  if (Status s = ValidateStaffingPolicy(config.staffing); !s.ok()) {
+    const std::string& field = s.error().field;
+    std::string key = "staffing";
+    if (field.starts_with("queues[")) {
+      const std::size_t i = std::stoul(field.substr(7));
+      if (i < config.staffing.queues.size()) key += "." + config.staffing.queues[i].id;
+    }
+    return MakeError("config_invalid", key + ": " + s.error().message, key);
   }
   return config;
 }

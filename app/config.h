@@ -7,10 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "api/rate_limit.h"
 #include "domain/result.h"
+#include "domain/identity_verification.h"
+#include "domain/staffing_plan.h"
 #include "infra/config_binder.h"
 #include "services/auth_service.h"
 #include "services/pharmacy_services.h"
+#include "services/privacy_service.h"
+#include "services/retention.h"
 
 namespace rxdesk {
 
@@ -21,6 +26,16 @@ struct ServerConfig {
   int max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
   std::string log_level = "info";
+  std::string tls_cert;  // PEM certificate chain; with tls_key: HTTPS only ("" = plain HTTP)
+  std::string tls_key;   // PEM private key, unencrypted
+};
+
+// [limits]: 429 rate_limited past these (api/rate_limit.h); a rate of 0 is off.
+struct LimitsConfig {
+  int per_ip_per_minute = 1200;  // 20 a second sustained per client IP ...
+  int per_ip_burst = 200;        // ... and a page load's worth at once
+  AccountLimitsPolicy accounts;  // per account 300/min, burst 60; 10 sign-ins/min per username
+  std::vector<std::string> trusted_proxies;  // load balancers whose X-Forwarded-For is believed
 };
 
 struct StoreConfig {
@@ -40,7 +55,12 @@ struct Config {
   StoreConfig store;
   OperatorConfig op;
   AuthPolicy auth;
+  LimitsConfig limits;
+  VerificationPolicy verification;  // [contacts]
   PharmacyConfig pharmacy;
+  RetentionPolicy retention;  // [retention]
+  PrivacyPolicy privacy;      // [privacy]
+  StaffingPolicy staffing;    // [staffing] and [staffing.<queue>]
 };
 
 struct ListenAddress {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "api/http_server.h"
 #include "store/migrations.h"
 
 namespace rxdesk {
@@ -25,6 +26,28 @@ Result<bool> IsNewDatabase(const StoreOptions& options) {
 }
 
 }  // namespace
+
+Result<TlsFiles> ServeTlsFiles(const std::string& config_path, const std::string& cert_flag,
+                               const std::string& key_flag, char** environ) {
+  const bool from_flags = !cert_flag.empty() || !key_flag.empty();
+  TlsFiles files{cert_flag, key_flag};
+  if (from_flags && (cert_flag.empty() || key_flag.empty())) {
+    return MakeError("config_invalid", "--tls-cert and --tls-key must be given together",
+                     cert_flag.empty() ? "tls-cert" : "tls-key");
+  }
+  if (!from_flags) {
+    RXD_ASSIGN_OR_RETURN(const Config config, LoadConfig(config_path, environ));
+    files = {config.server.tls_cert, config.server.tls_key};
+    if (files.cert_file.empty()) return files;  // plain HTTP (LoadConfig refuses one without the other)
+  }
+  if (Status s = CheckTlsFiles(files.cert_file, files.key_file); !s.ok()) {
+    const bool cert = s.error().field == "tls_cert";
+    const std::string source =
+        from_flags ? (cert ? "--tls-cert" : "--tls-key") : (cert ? "server.tls_cert" : "server.tls_key");
+    return MakeError("config_invalid", source + ": " + s.error().message, source);
+  }
+  return files;
+}
 
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char** environ) {
   auto rt = std::make_unique<Runtime>();
@@ -66,12 +89,11 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char
   store_options.migrate = options.migrate;
 
   // The key file: created only together with a new database, refused if missing for an existing one.
-  const std::string key_path =
+  rt->key_file =
       rt->config.op.key_file.empty() ? (fs::path(rt->data_dir) / "rxdesk.key").string() : rt->config.op.key_file;
   RXD_ASSIGN_OR_RETURN(const bool new_database, IsNewDatabase(store_options));
-  RXD_ASSIGN_OR_RETURN(KeyRing ring, LoadOrCreateKeyFile(key_path, options.create_key_file && new_database));
-  rt->keys = std::make_unique<KeyRing>(std::move(ring));
-  rt->vault = std::make_unique<PhiVault>(*rt->keys);
+  RXD_ASSIGN_OR_RETURN(KeyRing ring, LoadOrCreateKeyFile(rt->key_file, options.create_key_file && new_database));
+  rt->vault = std::make_unique<PhiVault>(std::move(ring), KeyReloadPolicy{.key_file = rt->key_file});
 
   RXD_ASSIGN_OR_RETURN(rt->store, Store::Open(store_options));
 

@@ -26,7 +26,7 @@ struct Runtime {
   Config config;
   std::string data_dir;
   SystemClock clock;
-  std::unique_ptr<KeyRing> keys;
+  std::string key_file;             // the data keys' file; the vault follows its changes (key rotation)
   std::unique_ptr<PhiVault> vault;
   std::unique_ptr<Store> store;
   std::unique_ptr<Zone> zone;
@@ -34,5 +34,16 @@ struct Runtime {
 
 // Refusals carry codes: config_invalid (exit 2), data_dir_unusable, key_file_*, store_*, schema_too_new.
 Result<std::unique_ptr<Runtime>> OpenRuntime(const RuntimeOptions& options, char** environ);
+
+// The TLS files `serve` uses: --tls-cert/--tls-key when given (both), else
+// server.tls_cert/server.tls_key; neither means plain HTTP. The files are read and
+// checked (api/http_server.h CheckTlsFiles) before anything is created on disk.
+// Refusal: config_invalid naming the flag or key and the problem (exit 2).
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+};
+Result<TlsFiles> ServeTlsFiles(const std::string& config_path, const std::string& cert_flag,
+                               const std::string& key_flag, char** environ);
 
 }  // namespace rxdesk

@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstdio>
@@ -61,7 +63,8 @@ Error Invalid(std::string_view origin, std::size_t line, std::string_view what) 
 }
 
 Error Unwritable(const std::string& path, std::string_view step) {
-  return MakeError("key_file_unwritable", "cannot create key file " + path + " (" + std::string(step) + "): " + Errno());
+  return MakeError("key_file_unwritable",
+                   "cannot create key file " + path + " (" + std::string(step) + "): " + Errno());
 }
 
 std::string OctalMode(mode_t mode) {
@@ -160,8 +163,8 @@ Status CreateKeyFile(const std::string& path) {
     std::string text = NewKeyFileText(1);
     const Wiped wipe(text);
     // The umask can only clear bits, but be explicit: 0600 whatever it is.
-    const bool written = ::fchmod(fd.get(), 0600) == 0 && WriteAll(fd.get(), text) &&
-                         ::fsync(fd.get()) == 0 && fd.Close() == 0;
+    const bool written =
+        ::fchmod(fd.get(), 0600) == 0 && WriteAll(fd.get(), text) && ::fsync(fd.get()) == 0 && fd.Close() == 0;
     if (!written) {
       Error e = Unwritable(path, "write temporary file");
       ::unlink(temp.c_str());
@@ -176,6 +179,35 @@ Status CreateKeyFile(const std::string& path) {
     return Unwritable(path, "rename into place");
   }
   // The rename is durable only once the directory entry is on disk.
+  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return Unwritable(path, "sync directory");
+  return OkStatus();
+}
+
+// Replaces the key file at `path` with `text` atomically: a private temp file in
+// the same directory, fsync, rename over the old file, fsync of the directory.
+// A crash leaves either the old file or the new one, never a mix; readers that
+// opened the old file keep reading it whole.
+Status ReplaceKeyFile(const std::string& path, std::string_view text) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
+  const std::string temp = path + ".tmp-" + HexEncode(RandomBytes(6));
+  {
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.get() < 0) return Unwritable(path, "create temporary file");
+    const bool written =
+        ::fchmod(fd.get(), 0600) == 0 && WriteAll(fd.get(), text) && ::fsync(fd.get()) == 0 && fd.Close() == 0;
+    if (!written) {
+      Error e = Unwritable(path, "write temporary file");
+      ::unlink(temp.c_str());
+      return e;
+    }
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    Error e = Unwritable(path, "rename into place");
+    ::unlink(temp.c_str());
+    return e;
+  }
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return Unwritable(path, "sync directory");
   return OkStatus();
@@ -196,6 +228,13 @@ KeyRing KeyRing::Generate(std::uint32_t key_id) {
   std::vector<FieldCipher> data;
   data.push_back(std::move(*FieldCipher::FromBytes(data_key, key_id)));
   return KeyRing(std::move(data), std::move(*BlindIndex::FromBytes(index_key)));
+}
+
+std::vector<std::uint32_t> KeyRing::key_ids() const {
+  std::vector<std::uint32_t> ids;
+  ids.reserve(data_.size());
+  for (const FieldCipher& c : data_) ids.push_back(c.key_id());
+  return ids;
 }
 
 const FieldCipher* KeyRing::Find(std::uint32_t key_id) const {
@@ -265,7 +304,11 @@ Result<KeyRing> ParseKeyFile(std::string_view text, std::string_view origin) {
   return KeyRing(std::move(data), std::move(*index));
 }
 
-Result<KeyRing> LoadOrCreateKeyFile(const std::string& path, bool create_if_missing) {
+namespace {
+
+// Opens, checks (regular file, private, small) and reads the key file; the
+// caller wipes the text. Refusals as LoadOrCreateKeyFile.
+Result<std::string> ReadKeyFileText(const std::string& path, bool create_if_missing) {
   // O_NONBLOCK: opening a FIFO planted at the path must not hang start-up.
   constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   int raw_fd = ::open(path.c_str(), kOpenFlags);
@@ -282,7 +325,8 @@ Result<KeyRing> LoadOrCreateKeyFile(const std::string& path, bool create_if_miss
   if (fd.get() < 0) return MakeError("key_file_unreadable", "cannot open key file " + path + ": " + Errno());
 
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return MakeError("key_file_unreadable", "cannot stat key file " + path + ": " + Errno());
+  if (::fstat(fd.get(), &st) != 0)
+    return MakeError("key_file_unreadable", "cannot stat key file " + path + ": " + Errno());
   if (!S_ISREG(st.st_mode)) return MakeError("key_file_invalid", "key file " + path + " is not a regular file");
   // Like ssh with private keys: any access for group or others is refused.
   if ((st.st_mode & 077) != 0) {
@@ -297,16 +341,104 @@ Result<KeyRing> LoadOrCreateKeyFile(const std::string& path, bool create_if_miss
   }
 
   std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  const Wiped wipe(text);
   std::size_t filled = 0;
   while (filled < text.size()) {
     const ssize_t n = ::read(fd.get(), text.data() + filled, text.size() - filled);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return MakeError("key_file_unreadable", "cannot read key file " + path + ": " + Errno());
+    if (n < 0) {
+      sodium_memzero(text.data(), text.size());
+      return MakeError("key_file_unreadable", "cannot read key file " + path + ": " + Errno());
+    }
     if (n == 0) break;  // shrank while reading; parse what is there
     filled += static_cast<std::size_t>(n);
   }
-  return ParseKeyFile(std::string_view(text).substr(0, filled), path);
+  text.resize(filled);
+  return text;
+}
+
+// Where a new first `data` line goes: the start of the first `data` line.
+// Requires text that ParseKeyFile accepted.
+std::size_t FirstDataLineOffset(std::string_view text) {
+  std::size_t offset = 0;
+  while (offset < text.size()) {
+    const std::size_t end = text.find('\n', offset);
+    const std::string_view line = text.substr(offset, end == std::string_view::npos ? text.npos : end - offset);
+    const std::vector<std::string_view> fields = Fields(line);
+    if (!fields.empty() && fields[0] == "data") return offset;
+    if (end == std::string_view::npos) break;
+    offset = end + 1;
+  }
+  return text.size();
+}
+
+}  // namespace
+
+Result<KeyRing> LoadOrCreateKeyFile(const std::string& path, bool create_if_missing) {
+  RXD_ASSIGN_OR_RETURN(std::string text, ReadKeyFileText(path, create_if_missing));
+  const Wiped wipe(text);
+  return ParseKeyFile(text, path);
+}
+
+// --- Rotation: the lock and the new key ---
+
+KeyFileLock::KeyFileLock(int fd, std::string key_path) : fd_(fd), key_path_(std::move(key_path)) {}
+
+KeyFileLock::KeyFileLock(KeyFileLock&& other) noexcept : fd_(other.fd_), key_path_(std::move(other.key_path_)) {
+  other.fd_ = -1;
+}
+
+KeyFileLock& KeyFileLock::operator=(KeyFileLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    key_path_ = std::move(other.key_path_);
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+KeyFileLock::~KeyFileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
+
+Result<KeyFileLock> KeyFileLock::Acquire(const std::string& key_path) {
+  const std::string lock_path = key_path + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Unwritable(lock_path, "open lock file");
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const bool held = errno == EWOULDBLOCK;
+    Error e = held ? MakeError("key_rotation_running", "another process is changing key file " + key_path +
+                                                           " (it holds " + lock_path + "); wait for it to finish")
+                   : Unwritable(lock_path, "lock");
+    ::close(fd);
+    return e;
+  }
+  return KeyFileLock(fd, key_path);
+}
+
+Result<std::uint32_t> AddDataKey(const KeyFileLock& lock) {
+  const std::string& path = lock.key_path();
+  RXD_ASSIGN_OR_RETURN(std::string text, ReadKeyFileText(path, /*create_if_missing=*/false));
+  const Wiped wipe_text(text);
+  RXD_ASSIGN_OR_RETURN(const KeyRing ring, ParseKeyFile(text, path));
+  std::uint32_t highest = 0;
+  for (const std::uint32_t id : ring.key_ids()) highest = std::max(highest, id);
+  if (highest == UINT32_MAX) {
+    return MakeError("key_file_full", "key file " + path + " already uses data key id 4294967295; no id is left");
+  }
+  const std::uint32_t key_id = highest + 1;
+
+  std::string key = RandomBytes(kSecretKeyBytes);
+  const Wiped wipe_key(key);
+  std::string encoded = Base64UrlEncode(key);
+  const Wiped wipe_encoded(encoded);
+  std::string line = "data " + std::to_string(key_id) + " " + encoded + "\n";
+  const Wiped wipe_line(line);
+  std::string updated = text;
+  const Wiped wipe_updated(updated);
+  updated.insert(FirstDataLineOffset(text), line);
+  RXD_TRY(ReplaceKeyFile(path, updated));
+  return key_id;
 }
 
 }  // namespace rxdesk

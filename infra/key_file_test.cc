@@ -1,12 +1,16 @@
 #include "infra/key_file.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -218,25 +222,25 @@ TEST(ParseKeyFile, RefusesMalformedFilesNamingTheLine) {
     std::string text;
     int line;
   } kCases[] = {
-      {"", 1},                                                                     // empty
-      {"# only a comment\n", 1},                                                   // no header
-      {"rxdesk-keys\n", 1},                                                        // no version
-      {"rxdesk-keys 2\n" + data_a + index, 1},                                     // future version
-      {data_a + "rxdesk-keys 1\n" + index, 1},                                     // header not first
-      {"rxdesk-keys 1\n" + data_a, 2},                                             // no index: last line
-      {"rxdesk-keys 1\n" + index, 2},                                              // no data key
-      {"rxdesk-keys 1\ndata 1\n" + index, 2},                                      // missing key
-      {"rxdesk-keys 1\ndata one " + kKeyA + "\n" + index, 2},                      // key id not a number
+      {"", 1},                                                 // empty
+      {"# only a comment\n", 1},                               // no header
+      {"rxdesk-keys\n", 1},                                    // no version
+      {"rxdesk-keys 2\n" + data_a + index, 1},                 // future version
+      {data_a + "rxdesk-keys 1\n" + index, 1},                 // header not first
+      {"rxdesk-keys 1\n" + data_a, 2},                         // no index: last line
+      {"rxdesk-keys 1\n" + index, 2},                          // no data key
+      {"rxdesk-keys 1\ndata 1\n" + index, 2},                  // missing key
+      {"rxdesk-keys 1\ndata one " + kKeyA + "\n" + index, 2},  // key id not a number
       {"rxdesk-keys 1\ndata -1 " + kKeyA + "\n" + index, 2},
-      {"rxdesk-keys 1\ndata 4294967296 " + kKeyA + "\n" + index, 2},               // 2^32
-      {"rxdesk-keys 1\n# c\ndata 1 " + kKeyA.substr(1) + "\n" + index, 3},         // 31.x bytes
-      {"rxdesk-keys 1\ndata 1 " + kKeyA + "=\n" + index, 2},                       // padding
+      {"rxdesk-keys 1\ndata 4294967296 " + kKeyA + "\n" + index, 2},        // 2^32
+      {"rxdesk-keys 1\n# c\ndata 1 " + kKeyA.substr(1) + "\n" + index, 3},  // 31.x bytes
+      {"rxdesk-keys 1\ndata 1 " + kKeyA + "=\n" + index, 2},                // padding
       {"rxdesk-keys 1\ndata 1 " + Base64UrlEncode(std::string(33, 'A')) + "\n" + index, 2},
-      {"rxdesk-keys 1\n" + data_a + "data 1 " + kKeyB + "\n" + index, 3},          // repeated id
-      {"rxdesk-keys 1\n" + data_a + index + index, 4},                             // two index keys
+      {"rxdesk-keys 1\n" + data_a + "data 1 " + kKeyB + "\n" + index, 3},  // repeated id
+      {"rxdesk-keys 1\n" + data_a + index + index, 4},                     // two index keys
       {"rxdesk-keys 1\n" + data_a + "index\n", 3},
       {"rxdesk-keys 1\n" + data_a + "index " + kKeyI + " extra\n", 3},
-      {"rxdesk-keys 1\n" + data_a + "secret " + kKeyB + "\n" + index, 3},          // unknown record
+      {"rxdesk-keys 1\n" + data_a + "secret " + kKeyB + "\n" + index, 3},  // unknown record
   };
   for (const auto& c : kCases) {
     auto r = ParseKeyFile(c.text, "bad.key");
@@ -268,6 +272,218 @@ TEST(KeyRing, GenerateMakesFreshKeysUnderTheGivenId) {
   const std::string blob = a.Current().Encrypt("x", kAd);
   EXPECT_TRUE(a.Decrypt(blob, kAd).ok());
   EXPECT_FALSE(b.Decrypt(blob, kAd).ok());
+}
+
+// --- Rotation: adding a data key under the lock ---
+
+// The key ids of the file at `path`, current first (empty when it does not load).
+std::vector<std::uint32_t> KeyIdsOf(const std::string& path) {
+  auto ring = LoadOrCreateKeyFile(path, false);
+  EXPECT_TRUE(ring.ok()) << ring.error().message;
+  return ring.ok() ? ring->key_ids() : std::vector<std::uint32_t>{};
+}
+
+TEST(AddDataKey, PutsAFreshKeyFirstKeepsEveryOldLineAndStaysPrivate) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  const std::string before = "# keep me\nrxdesk-keys 1\ndata 1 " + kKeyA + "\nindex " + kKeyI + "\n";
+  WriteFile(path, before, 0600);
+  auto old_ring = LoadOrCreateKeyFile(path, false);
+  ASSERT_TRUE(old_ring.ok());
+  const std::string old_blob = old_ring->Current().Encrypt("555-0100", kAd);
+
+  auto lock = KeyFileLock::Acquire(path);
+  ASSERT_TRUE(lock.ok()) << lock.error().message;
+  const mode_t old_umask = ::umask(0);  // the new file must be 0600 even under a permissive umask
+  auto added = AddDataKey(*lock);
+  ::umask(old_umask);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, 2u);
+  EXPECT_EQ(ModeOf(path), 0600u);
+
+  // The new file is the old one with one `data` line inserted above the first.
+  const std::string after = ReadAll(path);
+  const std::size_t inserted = after.find("data 2 ");
+  ASSERT_EQ(inserted, before.find("data 1 "));
+  const std::size_t line_end = after.find('\n', inserted);
+  EXPECT_EQ(after.substr(0, inserted) + after.substr(line_end + 1), before);
+  EXPECT_GT(after.find(kKeyA), line_end) << "the old key stays below the new line";
+
+  auto ring = LoadOrCreateKeyFile(path, false);
+  ASSERT_TRUE(ring.ok()) << ring.error().message;
+  EXPECT_EQ(ring->key_ids(), (std::vector<std::uint32_t>{2, 1}));
+  auto opened = ring->Decrypt(old_blob, kAd);
+  ASSERT_TRUE(opened.ok()) << "a value sealed before the rotation still opens";
+  EXPECT_EQ(*opened, "555-0100");
+  EXPECT_EQ(FieldCipher::KeyIdOf(ring->Current().Encrypt("x", kAd)), 2u);
+  EXPECT_FALSE(old_ring->Decrypt(ring->Current().Encrypt("x", kAd), kAd).ok()) << "the new key is fresh";
+  EXPECT_EQ(ring->Index().Compute("rivera"), old_ring->Index().Compute("rivera")) << "the index key never changes";
+  // Only the key file and the lock file are left (no temporary files).
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.insert(e.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"rxdesk.key", "rxdesk.key.lock"}));
+}
+
+TEST(AddDataKey, EachRotationAddsOneKeyAboveTheHighestIdWhereverItStands) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  WriteFile(path, "rxdesk-keys 1\ndata 3 " + kKeyA + "\ndata 7 " + kKeyB + "\nindex " + kKeyI + "\n", 0600);
+  auto lock = KeyFileLock::Acquire(path);
+  ASSERT_TRUE(lock.ok());
+  auto first = AddDataKey(*lock);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, 8u);
+  auto second = AddDataKey(*lock);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 9u);
+  EXPECT_EQ(KeyIdsOf(path), (std::vector<std::uint32_t>{9, 8, 3, 7}));
+}
+
+TEST(AddDataKey, WorksOnTheFileLoadOrCreateMakesAndOnCrlfFiles) {
+  KeyDir dir;
+  const std::string made = dir.File("made.key");
+  ASSERT_TRUE(LoadOrCreateKeyFile(made, true).ok());
+  auto lock = KeyFileLock::Acquire(made);
+  ASSERT_TRUE(lock.ok());
+  ASSERT_TRUE(AddDataKey(*lock).ok());
+  EXPECT_EQ(KeyIdsOf(made), (std::vector<std::uint32_t>{2, 1}));
+
+  const std::string crlf = dir.File("crlf.key");
+  WriteFile(crlf, "rxdesk-keys 1\r\n\tdata 1 " + kKeyA + "\r\nindex " + kKeyI, 0600);  // no final newline
+  auto crlf_lock = KeyFileLock::Acquire(crlf);
+  ASSERT_TRUE(crlf_lock.ok());
+  ASSERT_TRUE(AddDataKey(*crlf_lock).ok());
+  EXPECT_EQ(KeyIdsOf(crlf), (std::vector<std::uint32_t>{2, 1}));
+}
+
+TEST(AddDataKey, RefusesWhenTheHighestIdIsTakenLeavingTheFileAlone) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  const std::string text = "rxdesk-keys 1\ndata 4294967295 " + kKeyA + "\nindex " + kKeyI + "\n";
+  WriteFile(path, text, 0600);
+  auto lock = KeyFileLock::Acquire(path);
+  ASSERT_TRUE(lock.ok());
+  auto r = AddDataKey(*lock);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "key_file_full");
+  EXPECT_EQ(ReadAll(path), text);
+  // Just below the top, the last id is still given out.
+  const std::string below = "rxdesk-keys 1\ndata 4294967294 " + kKeyA + "\nindex " + kKeyI + "\n";
+  WriteFile(path, below, 0600);
+  auto last = AddDataKey(*lock);
+  ASSERT_TRUE(last.ok()) << last.error().message;
+  EXPECT_EQ(*last, 4294967295u);
+}
+
+TEST(AddDataKey, RefusesAMissingInsecureOrInvalidFileAndChangesNothing) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  {
+    auto lock = KeyFileLock::Acquire(path);
+    ASSERT_TRUE(lock.ok());
+    auto missing = AddDataKey(*lock);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, "key_file_missing");
+    EXPECT_FALSE(fs::exists(path)) << "rotation never creates a key file";
+  }
+  const std::string text = "rxdesk-keys 1\ndata 1 " + kKeyA + "\nindex " + kKeyI + "\n";
+  WriteFile(path, text, 0644);
+  auto lock = KeyFileLock::Acquire(path);
+  ASSERT_TRUE(lock.ok());
+  auto insecure = AddDataKey(*lock);
+  ASSERT_FALSE(insecure.ok());
+  EXPECT_EQ(insecure.error().code, "key_file_insecure");
+  EXPECT_EQ(ReadAll(path), text);
+  EXPECT_EQ(ModeOf(path), 0644u);
+
+  const std::string broken = "rxdesk-keys 1\ndata 1 " + kKeyA + "\n";  // no index key
+  WriteFile(path, broken, 0600);
+  auto invalid = AddDataKey(*lock);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().code, "key_file_invalid");
+  EXPECT_EQ(ReadAll(path), broken);
+}
+
+TEST(AddDataKey, AReaderAlwaysSeesAWholeFileWhileKeysAreAdded) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  ASSERT_TRUE(LoadOrCreateKeyFile(path, true).ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> failures{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      if (!LoadOrCreateKeyFile(path, false).ok()) failures.fetch_add(1);
+      reads.fetch_add(1);
+    }
+  });
+  auto lock = KeyFileLock::Acquire(path);
+  ASSERT_TRUE(lock.ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(AddDataKey(*lock).ok());
+  done.store(true);
+  reader.join();
+  EXPECT_EQ(failures.load(), 0) << "of " << reads.load() << " reads";
+  EXPECT_EQ(KeyIdsOf(path).size(), 21u);
+  EXPECT_EQ(KeyIdsOf(path).front(), 21u);
+}
+
+TEST(KeyFileLock, IsExclusiveUntilReleased) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  {
+    auto first = KeyFileLock::Acquire(path);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->key_path(), path);
+    EXPECT_EQ(ModeOf(path + ".lock"), 0600u);
+    auto second = KeyFileLock::Acquire(path);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code, "key_rotation_running");
+    EXPECT_NE(second.error().message.find(path), std::string::npos);
+    KeyFileLock moved = std::move(*first);  // the lock travels with the object
+    EXPECT_FALSE(KeyFileLock::Acquire(path).ok());
+  }
+  EXPECT_TRUE(KeyFileLock::Acquire(path).ok()) << "released when destroyed";
+  // Another key file has its own lock.
+  auto a = KeyFileLock::Acquire(dir.File("a.key"));
+  auto b = KeyFileLock::Acquire(dir.File("b.key"));
+  EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST(KeyFileLock, IsReleasedWhenTheHolderIsKilled) {
+  KeyDir dir;
+  const std::string path = dir.File("rxdesk.key");
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto held = KeyFileLock::Acquire(path);
+    const char byte = held.ok() ? 'y' : 'n';
+    (void)!::write(ready[1], &byte, 1);
+    for (;;) ::pause();
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  ASSERT_EQ(byte, 'y');
+  EXPECT_FALSE(KeyFileLock::Acquire(path).ok()) << "held by the child";
+  ::kill(child, SIGKILL);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  EXPECT_TRUE(KeyFileLock::Acquire(path).ok()) << "kill -9 releases the lock";
+}
+
+TEST(KeyFileLock, ReportsALockFileThatCannotBeCreated) {
+  KeyDir dir;
+  auto r = KeyFileLock::Acquire(dir.File("no/such/dir/rxdesk.key"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "key_file_unwritable");
+}
+
+TEST(KeyRing, KeyIdsListsTheCurrentKeyFirst) {
+  auto ring = ParseKeyFile("rxdesk-keys 1\ndata 5 " + kKeyA + "\ndata 2 " + kKeyB + "\nindex " + kKeyI, "k");
+  ASSERT_TRUE(ring.ok());
+  EXPECT_EQ(ring->key_ids(), (std::vector<std::uint32_t>{5, 2}));
 }
 
 }  // namespace

@@ -41,6 +41,15 @@ print(f"{'PDC, 10 M fills (1 M members)':38s} {secs:10.3f} s   target < 5 s: {'m
 acc = runs["PartDBenchAccumulateYear100kMembers"]
 secs = acc["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[acc["time_unit"]]
 print(f"{'Part D year, 100k members x 12 fills':38s} {secs:10.3f} s   target < 2 s: {'met' if secs < 2 else 'MISSED'}")
+ms = ns("BM_WorkforceErlangCGrid48x50") / 1e6
+print(f"{'Erlang C staffing, 48 x 50 intervals':38s} {ms:10.3f} ms  target < 10 ms: {'met' if ms < 10 else 'MISSED'}")
+ms = ns("BM_WorkforceErlangAGrid48x50") / 1e6
+print(f"{'Erlang A staffing, 48 x 50 intervals':38s} {ms:10.3f} ms")
+acd = runs["BM_AcdRouting5kAgents10kWaiting/iterations:1"]
+print(f"{'ACD decision p99, 5k agents, 10k waiting':38s} {acd['p99_us']:10.1f} us  target < 100 us: {'met' if acd['p99_us'] < 100 else 'MISSED'}")
+day = runs["BM_Sim1MContacts1kAgents/iterations:1"]
+secs = day["cpu_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[day["time_unit"]]
+print(f"{'simulated day, 1 M contacts, 1k agents':38s} {secs:10.3f} s   target < 5 s: {'met' if secs < 5 else 'MISSED'} (CPU, one core)")
 PY
 
 if [ "${BENCH_SKIP_HTTP:-0}" != "1" ]; then

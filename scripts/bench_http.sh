@@ -26,7 +26,13 @@ echo "== HTTP: seeding $MEMBERS members =="
 /usr/bin/time -f "seed: %e s, max RSS %M KiB" "$BIN" seed --demo --members "$MEMBERS" --data-dir "$WORK/data" | tail -n 1
 
 PORT=$(free_port)
-RXDESK_STORE_SQLITE_SYNCHRONOUS=${BENCH_SYNC:-FULL} "$BIN" serve --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+# Rate limits on (their cost is part of the figures) but far above the load: wrk's
+# 64 connections are one client IP and one account.
+LIMITS=(RXDESK_LIMITS_PER_IP_PER_MINUTE=100000000 RXDESK_LIMITS_PER_IP_BURST=100000000
+  RXDESK_LIMITS_PER_ACCOUNT_PER_MINUTE=100000000 RXDESK_LIMITS_PER_ACCOUNT_BURST=100000000
+  RXDESK_LIMITS_LOGIN_PER_USERNAME_PER_MINUTE=10000)
+env "${LIMITS[@]}" RXDESK_STORE_SQLITE_SYNCHRONOUS=${BENCH_SYNC:-FULL} \
+  "$BIN" serve --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 URL="http://127.0.0.1:$PORT"

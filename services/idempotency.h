@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "services/phi_vault.h"
 #include "store/store.h"
 
 namespace rxdesk {
@@ -29,11 +30,11 @@ Status ValidateIdempotencyKey(std::string_view key);
 
 // The stored response for this key, if any. Refusal: idempotency_key_reused
 // (409) when the key was used with a different request.
-Result<std::optional<StoredResponse>> FindIdempotent(Connection& conn, const IdempotencyKey& key);
+Result<std::optional<StoredResponse>> FindIdempotent(Connection& conn, const PhiVault& vault, const IdempotencyKey& key);
 
-// Records the response inside the creating transaction.
-Status RecordIdempotent(Connection& conn, const IdempotencyKey& key, int status, const std::string& body,
-                        const std::string& now);
+// Records the response, sealed (it may hold PHI), inside the creating transaction.
+Status RecordIdempotent(Connection& conn, const PhiVault& vault, const IdempotencyKey& key, int status,
+                        const std::string& body, const std::string& now);
 
 // Services call this at the end of their write job with what they created.
 template <typename T>

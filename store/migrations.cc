@@ -186,6 +186,102 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 {APPEND_ONLY audit_log}
 )SQL"},
+      {2, "contacts and identity verification", R"SQL(
+-- One record per call, chat, message or portal request (PRODUCT.md section 8).
+-- The contact center extends it; identity verification lives here because
+-- every agent's PHI access names a verified contact.
+CREATE TABLE contacts (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  agent_id TEXT NOT NULL REFERENCES users(id),
+  member_id TEXT REFERENCES members(id),
+  status TEXT NOT NULL,
+  verification TEXT NOT NULL,
+  verified_by TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  flagged INTEGER NOT NULL DEFAULT 0,
+  opened_at TEXT NOT NULL,
+  verified_at TEXT,
+  closed_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX contacts_agent ON contacts(agent_id, opened_at);
+CREATE INDEX contacts_member ON contacts(member_id, opened_at);
+CREATE INDEX contacts_flagged ON contacts(flagged, opened_at);
+-- Stored responses of creating POSTs may hold PHI (a created member): sealed
+-- from now on, under a row id like every sealed value. Earlier plaintext ones
+-- are retry caches only: dropped rather than kept readable.
+DELETE FROM idempotency_keys;
+ALTER TABLE idempotency_keys ADD COLUMN id TEXT;
+ALTER TABLE idempotency_keys ADD COLUMN response_enc {BLOB};
+CREATE UNIQUE INDEX idempotency_keys_id ON idempotency_keys(id);
+)SQL"},
+      {3, "audit purpose, retention checkpoint and job lease, privacy incidents", R"SQL(
+-- Why an access happened (e.g. "contact:RX-261123-4F7KQ2-8"); hashed only when set.
+ALTER TABLE audit_log ADD COLUMN purpose TEXT;
+-- Time-window searches and retention.
+CREATE INDEX audit_at ON audit_log(at);
+-- The last entry retention removed: verification starts after it. Only retention
+-- moves it (forward, onto an existing entry), and only rows at or below it may be
+-- deleted (store/audit_log.h).
+CREATE TABLE audit_checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  at TEXT,
+  moved_at TEXT
+);
+INSERT INTO audit_checkpoint(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+{AUDIT_PRUNE_GUARD}
+-- Background jobs that must run on one node at a time, and when they last ran.
+CREATE TABLE job_leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT,
+  expires_at TEXT,
+  last_run_on TEXT,
+  last_finished_at TEXT
+);
+INSERT INTO job_leases(name) VALUES ('retention');
+-- Privacy incidents (45 CFR 164.402 risk assessment). *_enc: free text, sealed.
+CREATE TABLE privacy_incidents (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  discovered_at TEXT NOT NULL,
+  notification_due_on TEXT NOT NULL,
+  reported_by_enc {BLOB} NOT NULL,
+  summary_enc {BLOB} NOT NULL,
+  phi_involved_enc {BLOB},
+  unauthorized_person_enc {BLOB},
+  phi_acquired_or_viewed TEXT NOT NULL,
+  mitigation_enc {BLOB},
+  resolution_enc {BLOB},
+  notified_at TEXT,
+  closed_at TEXT,
+  key_id BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX privacy_incidents_status ON privacy_incidents(status, id);
+CREATE TABLE privacy_incident_members (
+  incident_id TEXT NOT NULL REFERENCES privacy_incidents(id),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  PRIMARY KEY (incident_id, member_id)
+);
+CREATE INDEX privacy_incident_members_member ON privacy_incident_members(member_id);
+CREATE TABLE privacy_incident_history (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES privacy_incidents(id),
+  from_status TEXT,
+  to_status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL
+);
+CREATE INDEX privacy_incident_history_incident ON privacy_incident_history(incident_id, at);
+{APPEND_ONLY privacy_incident_history}
+)SQL"},
   };
   return kMigrations;
 }
@@ -209,9 +305,46 @@ std::string AppendOnlyGuard(Dialect dialect, const std::string& table) {
          " FOR EACH ROW EXECUTE FUNCTION rxdesk_append_only();\n";
 }
 
+// Migration 3: retention's one way to remove audit entries. A row may be deleted
+// only at or below the checkpoint; the checkpoint moves only forward and only onto
+// an entry that exists with that hash. Everything else stays refused, as before.
+std::string AuditPruneGuard(Dialect dialect) {
+  if (dialect == Dialect::kSqlite) {
+    return "DROP TRIGGER audit_log_no_delete;\n"
+           "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+           "WHEN OLD.seq > (SELECT seq FROM audit_checkpoint WHERE id = 1) "
+           "BEGIN SELECT RAISE(ABORT, 'append-only table'); END;\n"
+           "CREATE TRIGGER audit_checkpoint_forward_only BEFORE UPDATE ON audit_checkpoint "
+           "WHEN NEW.id <> OLD.id OR NEW.seq <= OLD.seq OR NOT EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq "
+           "AND hash = NEW.hash) BEGIN SELECT RAISE(ABORT, 'the audit checkpoint moves only forward onto an entry'); "
+           "END;\n"
+           "CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint "
+           "BEGIN SELECT RAISE(ABORT, 'append-only table'); END;\n";
+  }
+  return "DROP TRIGGER audit_log_append_only ON audit_log;\n"
+         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION "
+         "rxdesk_append_only();\n"
+         "CREATE OR REPLACE FUNCTION rxdesk_audit_prune_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+         "IF OLD.seq > (SELECT seq FROM audit_checkpoint WHERE id = 1) THEN RAISE EXCEPTION 'append-only table'; "
+         "END IF; RETURN OLD; END $$;\n"
+         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION "
+         "rxdesk_audit_prune_guard();\n"
+         "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION "
+         "rxdesk_append_only();\n"
+         "CREATE OR REPLACE FUNCTION rxdesk_audit_checkpoint_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+         "IF TG_OP <> 'UPDATE' OR NEW.id <> OLD.id OR NEW.seq <= OLD.seq OR NOT EXISTS (SELECT 1 FROM audit_log "
+         "WHERE seq = NEW.seq AND hash = NEW.hash) THEN RAISE EXCEPTION 'the audit checkpoint moves only forward "
+         "onto an entry'; END IF; RETURN NEW; END $$;\n"
+         "CREATE TRIGGER audit_checkpoint_guard BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH ROW EXECUTE "
+         "FUNCTION rxdesk_audit_checkpoint_guard();\n"
+         "CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint FOR EACH STATEMENT "
+         "EXECUTE FUNCTION rxdesk_append_only();\n";
+}
+
 std::string Render(const char* sql, Dialect dialect) {
   std::string out = sql;
   ReplaceAll(out, "{BLOB}", dialect == Dialect::kSqlite ? "BLOB" : "BYTEA");
+  ReplaceAll(out, "{AUDIT_PRUNE_GUARD}", AuditPruneGuard(dialect));
   for (std::size_t pos = out.find("{APPEND_ONLY "); pos != std::string::npos; pos = out.find("{APPEND_ONLY ")) {
     const std::size_t end = out.find('}', pos);
     const std::string table = out.substr(pos + 13, end - pos - 13);

@@ -193,8 +193,13 @@ TEST(Members, AMemberChangesTheirContactDetailsButNotTheFactsIdentityIsCheckedAg
 
 TEST(Members, ListsOfAMemberThatDoesNotExistAreNotFound) {
   auto& env = E2e::Get();
-  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/prescriptions", env.Token(Role::kAgent)).status, 404);
-  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/orders", env.Token(Role::kAgent)).status, 404);
+  const std::string& supervisor = env.Token(Role::kSupervisor);
+  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/prescriptions", supervisor).status, 404);
+  EXPECT_EQ(env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/orders", supervisor).status, 404);
+  // An agent learns nothing about the id, not even that it is unknown: verify the caller first.
+  const HttpResult agent = env.client().Get("/v1/members/01ZZZZZZZZZZZZZZZZZZZZZZZZ/orders", env.Token(Role::kAgent));
+  EXPECT_EQ(agent.status, 403);
+  EXPECT_EQ(agent.error_code(), "verification_required");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "infra/crypto.h"
+#include "domain/time.h"
 #include "infra/ids.h"
 #include "store/db.h"
 #include "tests/e2e_env.h"
@@ -82,8 +83,8 @@ std::string ExpiredMemberToken() {
   const auto write = (*db)->Exec(
       "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
       {Value(Sha256Hex(token)), Value(me["user_id"].get<std::string>()), Value("2026-01-01T00:00:00Z"),
-       Value(FormatInstant(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
-                           std::chrono::minutes(1)))});
+       Value(FormatInstant(Instant(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                                   std::chrono::minutes(1))))});
   EXPECT_TRUE(write.ok()) << (write.ok() ? "" : write.error().message);
   return token;
 }

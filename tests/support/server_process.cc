@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/support/http_client.h"
+#include "tests/support/tls_client.h"
 
 extern char** environ;
 
@@ -130,6 +131,18 @@ ServerProcess::ServerProcess(std::string data_dir, std::vector<std::string> extr
     : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), extra_env_(std::move(extra_env)) {
   log_path_ = data_dir_ + "/server.log";
   port_ = FreePort();
+  for (const auto& a : extra_args_) tls_ = tls_ || a == "--tls-cert";
+  for (const auto& e : extra_env_) tls_ = tls_ || (e.starts_with("RXDESK_SERVER_TLS_CERT=") && e.size() > 23);
+  // Rate limits on but far above any test's load, unless the test sets them: the
+  // tests' many requests all come from 127.0.0.1 and a few accounts.
+  for (const char* high : {"RXDESK_LIMITS_PER_IP_PER_MINUTE=100000000", "RXDESK_LIMITS_PER_IP_BURST=100000000",
+                           "RXDESK_LIMITS_PER_ACCOUNT_PER_MINUTE=100000000", "RXDESK_LIMITS_PER_ACCOUNT_BURST=100000000",
+                           "RXDESK_LIMITS_LOGIN_PER_USERNAME_PER_MINUTE=10000"}) {
+    const std::string_view name = std::string_view(high).substr(0, std::string_view(high).find('=') + 1);
+    bool set = false;
+    for (const auto& e : extra_env_) set = set || e.starts_with(name);
+    if (!set) extra_env_.emplace_back(high);
+  }
   Start();
   if (!WaitReady(30)) throw std::runtime_error("rxdesk serve did not become ready; see " + log_path_);
 }
@@ -159,8 +172,13 @@ bool ServerProcess::WaitReady(int seconds) {
       pid_ = -1;
       return false;  // exited
     }
-    HttpClient client("127.0.0.1", port_);
-    if (client.Get("/readyz").status == 200) return true;
+    if (tls_) {
+      TransportClient client("127.0.0.1", port_, {.tls = true});
+      if (client.Get("/readyz").status == 200) return true;
+    } else {
+      HttpClient client("127.0.0.1", port_);
+      if (client.Get("/readyz").status == 200) return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;

@@ -36,7 +36,9 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
 class ServerProcess {
  public:
   // Starts `rxdesk serve --data-dir DIR --listen 127.0.0.1:PORT [extra args]`
-  // and waits until /readyz answers 200 (fails the test after 30 s).
+  // and waits until /readyz answers 200 (fails the test after 30 s), over HTTPS when
+  // the args or the environment give a TLS certificate. Rate limits are far above any
+  // test's load unless `extra_env` sets them (RXDESK_LIMITS_...): many tests share one IP.
   explicit ServerProcess(std::string data_dir, std::vector<std::string> extra_args = {},
                          std::vector<std::string> extra_env = {});
   ~ServerProcess();  // SIGTERM, then SIGKILL after 10 s
@@ -46,8 +48,8 @@ class ServerProcess {
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
 
-  void Kill9();             // crash it
-  int Terminate();          // SIGTERM and wait; returns the exit status
+  void Kill9();     // crash it
+  int Terminate();  // SIGTERM and wait; returns the exit status
   bool WaitReady(int seconds);
 
  private:
@@ -58,6 +60,7 @@ class ServerProcess {
   std::string log_path_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  bool tls_ = false;
 };
 
 // A port that was free a moment ago on 127.0.0.1.
