@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "api/response.h"
@@ -13,7 +15,11 @@ Caller CallerOf(const RouteContext& ctx) {
   if (ctx.principal) c.principal = *ctx.principal;
   c.request_id = ctx.request.request_id;
   c.remote_ip = ctx.request.remote_ip;
-  c.contact_id = std::string(ctx.request.Header("x-contact-id"));
+  // A contact id is a ULID; anything else names no contact (and is never written to the audit log).
+  const std::string_view contact = ctx.request.Header("x-contact-id");
+  const bool well_formed = !contact.empty() && contact.size() <= 64 &&
+                           std::all_of(contact.begin(), contact.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; });
+  c.contact_id = well_formed ? std::string(contact) : (contact.empty() ? "" : "malformed");
   return c;
 }
 

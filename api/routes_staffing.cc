@@ -126,7 +126,8 @@ Json DaySchema() {
   Json interval = FigureProperties();
   interval["start"] = StringSchema("date-time");
   interval["local_time"] = StringSchema("", 5);
-  for (const char* input : {"arrivals", "aht_s", "target_answer_s", "target_service_level", "shrinkage", "patience_s"}) {
+  for (const char* input :
+       {"arrivals", "aht_s", "target_answer_s", "target_service_level", "shrinkage", "patience_s"}) {
     interval[input] = NumberSchema();
   }
   return ObjectSchema({{"date", StringSchema("date")},
@@ -144,30 +145,30 @@ Json DaySchema() {
 }  // namespace
 
 void Api::AddStaffingRoutes() {
-  router_.Add({.method = "POST",
-               .pattern = "/v1/staffing/erlang-c",
-               .rule = {.roles = kSupervisors},
-               .summary = "Fewest agents for one interval of one queue to reach a service-level target "
-                          "(Erlang C; Erlang A with patience_s)",
-               .tag = "staffing",
-               .request_schema = ObjectSchema({{"arrivals", NumberSchema()},
-                                               {"interval_s", NumberSchema()},
-                                               {"aht_s", NumberSchema()},
-                                               {"target_answer_s", NumberSchema()},
-                                               {"target_service_level", NumberSchema()},
-                                               {"shrinkage", NumberSchema()},
-                                               {"patience_s", NumberSchema()}},
-                                              {"arrivals", "interval_s", "aht_s", "target_answer_s",
-                                               "target_service_level"}),
-               .response_schema = ObjectSchema(FigureProperties())},
-              Handler([](RouteContext& ctx) -> Result<HttpResponse> {
-                RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
-                RXD_ASSIGN_OR_RETURN(ErlangParams params, ReadErlangParams(body));
-                RXD_ASSIGN_OR_RETURN(StaffingFigures figures, RequiredAgents(params));
-                Json out = Json::object();
-                PutFigures(out, figures, params.patience_s.has_value());
-                return JsonResponse(200, out);
-              }));
+  router_.Add(
+      {.method = "POST",
+       .pattern = "/v1/staffing/erlang-c",
+       .rule = {.roles = kSupervisors},
+       .summary = "Fewest agents for one interval of one queue to reach a service-level target "
+                  "(Erlang C; Erlang A with patience_s)",
+       .tag = "staffing",
+       .request_schema = ObjectSchema({{"arrivals", NumberSchema()},
+                                       {"interval_s", NumberSchema()},
+                                       {"aht_s", NumberSchema()},
+                                       {"target_answer_s", NumberSchema()},
+                                       {"target_service_level", NumberSchema()},
+                                       {"shrinkage", NumberSchema()},
+                                       {"patience_s", NumberSchema()}},
+                                      {"arrivals", "interval_s", "aht_s", "target_answer_s", "target_service_level"}),
+       .response_schema = ObjectSchema(FigureProperties())},
+      Handler([](RouteContext& ctx) -> Result<HttpResponse> {
+        RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
+        RXD_ASSIGN_OR_RETURN(ErlangParams params, ReadErlangParams(body));
+        RXD_ASSIGN_OR_RETURN(StaffingFigures figures, RequiredAgents(params));
+        Json out = Json::object();
+        PutFigures(out, figures, params.patience_s.has_value());
+        return JsonResponse(200, out);
+      }));
 
   router_.Add({.method = "GET",
                .pattern = "/v1/staffing",
@@ -181,8 +182,7 @@ void Api::AddStaffingRoutes() {
                 RXD_ASSIGN_OR_RETURN(std::string date_text, OneQueryValue(ctx.request, "date"));
                 RXD_ASSIGN_OR_RETURN(Date date, ParseDate(date_text, "date"));
                 RXD_ASSIGN_OR_RETURN(std::string queue, OneQueryValue(ctx.request, "queue"));
-                RXD_ASSIGN_OR_RETURN(QueueDayStaffing day,
-                                     PlanQueueDay(date, queue, {}, deps_.zone, deps_.staffing));
+                RXD_ASSIGN_OR_RETURN(QueueDayStaffing day, PlanQueueDay(date, queue, {}, deps_.zone, deps_.staffing));
                 return JsonResponse(200, DayJson(day, deps_.zone));
               }));
 }

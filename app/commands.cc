@@ -92,8 +92,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   PrivacyService privacy(*r.store, *r.vault, r.clock, *r.zone, r.config.privacy);
   RetentionService retention(*r.store, r.clock, DefaultRetentionTargets(r.config.retention), r.config.retention,
                              ProcessName());
-  Api api({*r.store, r.clock, *r.zone, auth, members, contacts, pharmacy, metrics, privacy, *r.vault,
-           r.config.staffing});
+  Api api(
+      {*r.store, r.clock, *r.zone, auth, members, contacts, pharmacy, metrics, privacy, *r.vault, r.config.staffing});
 
   HttpServerOptions options;
   options.host = listen->host;

@@ -53,26 +53,32 @@ std::string ShippingKey(std::string field) {
   return field;
 }
 
+// An integer setting kept as a double divided by `scale` (100 for a percentage).
+void BindScaled(ConfigBinder& b, const std::string& section, const std::string& key, double* target, double scale,
+                std::int64_t min, std::int64_t max) {
+  b.Int(
+      section, key, [target, scale](std::int64_t v) { *target = static_cast<double>(v) / scale; }, min, max);
+}
+
 // Staffing (PRODUCT.md §9, docs/workforce.md): the line's target, shrinkage,
 // patience and contacts per weekday in [staffing]; each main-line queue's share of
 // the contacts and handle time in [staffing.<queue id>]. Percentages are integers.
 void BindStaffing(StaffingPolicy& s, ConfigBinder& b) {
-  b.Int("staffing", "target_answer_s", [&s](std::int64_t v) { s.target_answer_s = static_cast<double>(v); }, 0, 3600);
-  b.Int("staffing", "service_level_percent", [&s](std::int64_t v) { s.target_service_level = v / 100.0; }, 1, 100);
-  b.Int("staffing", "shrinkage_percent", [&s](std::int64_t v) { s.shrinkage = v / 100.0; }, 0, 95);
-  b.Int(
-      "staffing", "patience_s",
-      [&s](std::int64_t v) { s.patience_s = v == 0 ? std::nullopt : std::optional<double>(static_cast<double>(v)); },
-      0, 86400);
+  BindScaled(b, "staffing", "target_answer_s", &s.target_answer_s, 1, 0, 3600);
+  BindScaled(b, "staffing", "service_level_percent", &s.target_service_level, 100, 1, 100);
+  BindScaled(b, "staffing", "shrinkage_percent", &s.shrinkage, 100, 0, 95);
+  const auto set_patience = [&s](std::int64_t v) {
+    s.patience_s = v == 0 ? std::nullopt : std::optional<double>(static_cast<double>(v));  // 0: Erlang C
+  };
+  b.Int("staffing", "patience_s", set_patience, 0, 86400);
   static constexpr std::array<const char*, 7> kWeekdays = {"sunday",   "monday", "tuesday", "wednesday",
                                                            "thursday", "friday", "saturday"};
   for (std::size_t d = 0; d < kWeekdays.size(); ++d) {
-    b.Int("staffing", std::string("volume_") + kWeekdays[d],
-          [&s, d](std::int64_t v) { s.forecast.daily_volume[d] = static_cast<double>(v); }, 0, 10'000'000);
+    BindScaled(b, "staffing", std::string("volume_") + kWeekdays[d], &s.forecast.daily_volume[d], 1, 0, 10'000'000);
   }
-  for (StaffingQueue& q : s.queues) {  // the list is fixed before binding: the references stay valid
-    b.Int("staffing." + q.id, "share_percent", [&q](std::int64_t v) { q.share = v / 100.0; }, 0, 100);
-    b.Int("staffing." + q.id, "aht_s", [&q](std::int64_t v) { q.aht_s = static_cast<double>(v); }, 1, 14400);
+  for (StaffingQueue& q : s.queues) {  // the list is fixed before binding: the pointers stay valid
+    BindScaled(b, "staffing." + q.id, "share_percent", &q.share, 100, 0, 100);
+    BindScaled(b, "staffing." + q.id, "aht_s", &q.aht_s, 1, 1, 14400);
   }
 }
 

@@ -40,8 +40,8 @@ namespace rxdesk {
 // One queue of the line, by the id its IVR option enqueues to (API.md).
 struct StaffingQueue {
   std::string id;
-  double share = 0;   // (config) of the line's daily contacts, 0..1
-  double aht_s = 360; // (config) average handle time: talk + hold + after-contact work
+  double share = 0;    // (config) of the line's daily contacts, 0..1
+  double aht_s = 360;  // (config) average handle time: talk + hold + after-contact work
 };
 
 // (config) The main line's queues (API.md's ids, IVR order 1–5 then 0), each at
@@ -72,10 +72,10 @@ struct QueueDayStaffing {
   ForecastSource source = ForecastSource::kProfile;
   std::vector<IntervalStaffing> intervals;  // 48; 46 or 50 on DST days
 
-  double Arrivals() const;              // Σ inputs.arrivals
-  double AgentHours() const;            // Σ agents × interval length
-  double ScheduledAgentHours() const;   // Σ scheduled_agents × interval length
-  int PeakAgents() const;               // max agents (0 for no intervals)
+  double Arrivals() const;             // Σ inputs.arrivals
+  double AgentHours() const;           // Σ agents × interval length
+  double ScheduledAgentHours() const;  // Σ scheduled_agents × interval length
+  int PeakAgents() const;              // max agents (0 for no intervals)
 };
 
 // The queue with this id, or null.

@@ -98,6 +98,17 @@ TEST(Contacts, AnAgentSeesNoPhiUntilTheCallerIsVerified) {
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_EQ(read.json()["last_name"], m["last_name"]);
   EXPECT_EQ(AuditOutcomes("member.read", m["id"]).back(), "ok");
+  // The audit entry names the contact as the purpose of the access.
+  auto db = OpenSqlite({.path = E2e::Get().data_dir() + "/rxdesk.db"});
+  ASSERT_TRUE(db.ok());
+  auto purpose = (*db)->Query("SELECT purpose FROM audit_log WHERE action = 'member.read' AND record_id = ? AND "
+                              "outcome = 'ok' ORDER BY seq DESC LIMIT 1",
+                              {Value(m["id"].get<std::string>())});
+  ASSERT_TRUE(purpose.ok());
+  ASSERT_EQ(purpose->size(), 1u);
+  EXPECT_EQ((*purpose)[0].Text(0), "contact:" + contact);
+  // A malformed contact id opens nothing.
+  EXPECT_EQ(ReadMember(m, "x' OR 1=1 --").status, 403);
 }
 
 TEST(Contacts, AVerifiedContactOpensOnlyItsOwnMember) {

@@ -15,7 +15,8 @@ using Json = nlohmann::json;
 
 // API.md's worked example: 100 calls in 30 minutes, AHT 180 s, 80% within 20 s.
 Json Example() {
-  return {{"arrivals", 100}, {"interval_s", 1800}, {"aht_s", 180}, {"target_answer_s", 20}, {"target_service_level", 0.8}};
+  return {
+      {"arrivals", 100}, {"interval_s", 1800}, {"aht_s", 180}, {"target_answer_s", 20}, {"target_service_level", 0.8}};
 }
 
 HttpResult ErlangC(const Json& body, Role role = Role::kSupervisor) {
@@ -168,12 +169,11 @@ TEST(StaffingErlangC, EachOutOfRangeValueIsRefusedByName) {
 
 TEST(StaffingErlangC, ANumberTooLargeForADoubleIsRefusedByName) {
   auto& env = E2e::Get();
-  const HttpResult r =
-      env.client().Send("POST", "/v1/staffing/erlang-c",
-                        R"({"arrivals": 1e999, "interval_s": 1800, "aht_s": 180, "target_answer_s": 20,
+  const HttpResult r = env.client().Send(
+      "POST", "/v1/staffing/erlang-c",
+      R"({"arrivals": 1e999, "interval_s": 1800, "aht_s": 180, "target_answer_s": 20,
                             "target_service_level": 0.8})",
-                        {{"Content-Type", "application/json"},
-                         {"Authorization", "Bearer " + env.Token(Role::kSupervisor)}});
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + env.Token(Role::kSupervisor)}});
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
@@ -313,8 +313,8 @@ TEST(StaffingDay, AnUnknownQueueIsNotFound) {
 }
 
 TEST(StaffingDay, BadDatesAndParametersAreRefusedByName) {
-  for (const char* date : {"2026-02-30", "2026-13-01", "20260309", "2026-3-9", "", "2026-03-09T00:00:00Z",
-                           "'%20OR%201=1"}) {
+  for (const char* date :
+       {"2026-02-30", "2026-13-01", "20260309", "2026-3-9", "", "2026-03-09T00:00:00Z", "'%20OR%201=1"}) {
     SCOPED_TRACE(date);
     ExpectRefusedNaming(Staffing(std::string("?date=") + date + "&queue=refills_delivery"), "date");
   }
@@ -341,11 +341,11 @@ TEST(StaffingDay, EveryQueueOfTheMainLineIsServedAndTheirSharesAddUpToTheLine) {
 TEST(StaffingConfig, TheStaffingSettingsReachTheRoutes) {
   // A second server on the same data dir (so the suite's supervisor token works), configured by environment.
   auto& env = E2e::Get();
-  ServerProcess server(env.data_dir(), {},
-                       {"RXDESK_STAFFING_MEDICARE_PART_D_AHT_S=600", "RXDESK_STAFFING_MEDICARE_PART_D_SHARE_PERCENT=25",
-                        "RXDESK_STAFFING_VOLUME_MONDAY=8000", "RXDESK_STAFFING_SERVICE_LEVEL_PERCENT=90",
-                        "RXDESK_STAFFING_TARGET_ANSWER_S=30", "RXDESK_STAFFING_SHRINKAGE_PERCENT=35",
-                        "RXDESK_STAFFING_PATIENCE_S=90"});
+  ServerProcess server(
+      env.data_dir(), {},
+      {"RXDESK_STAFFING_MEDICARE_PART_D_AHT_S=600", "RXDESK_STAFFING_MEDICARE_PART_D_SHARE_PERCENT=25",
+       "RXDESK_STAFFING_VOLUME_MONDAY=8000", "RXDESK_STAFFING_SERVICE_LEVEL_PERCENT=90",
+       "RXDESK_STAFFING_TARGET_ANSWER_S=30", "RXDESK_STAFFING_SHRINKAGE_PERCENT=35", "RXDESK_STAFFING_PATIENCE_S=90"});
   HttpClient client("127.0.0.1", server.port());
   const HttpResult r = client.Get("/v1/staffing?date=2026-03-09&queue=medicare_part_d", env.Token(Role::kSupervisor));
   ASSERT_EQ(r.status, 200) << r.body;
@@ -362,8 +362,9 @@ TEST(StaffingConfig, TheStaffingSettingsReachTheRoutes) {
 TEST(StaffingConfig, AQueueThatCannotBeSizedStopsTheServerFromStarting) {
   TempDir dir;
   // 10 million contacts on a Monday at four hours each: far above 100,000 Erlangs at the peak.
-  const CommandResult r = RunCommand({RxdeskBinary(), "migrate", "--data-dir", dir.path() + "/data"}, "",
-                                     {"RXDESK_STAFFING_VOLUME_MONDAY=10000000", "RXDESK_STAFFING_REFILLS_DELIVERY_AHT_S=14400"});
+  const CommandResult r =
+      RunCommand({RxdeskBinary(), "migrate", "--data-dir", dir.path() + "/data"}, "",
+                 {"RXDESK_STAFFING_VOLUME_MONDAY=10000000", "RXDESK_STAFFING_REFILLS_DELIVERY_AHT_S=14400"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("staffing.refills_delivery"), std::string::npos) << r.err;
   const CommandResult range = RunCommand({RxdeskBinary(), "migrate", "--data-dir", dir.path() + "/data"}, "",
