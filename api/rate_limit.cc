@@ -147,14 +147,45 @@ HttpResponse TooManyRequests(const RateDecision& decision) {
   return r;
 }
 
+struct AccountRateLimits::TokenCache {
+  struct Entry {
+    RateKey account;
+    std::int64_t trusted_until = 0;  // ns on the monotonic clock
+  };
+  std::shared_mutex mu;
+  std::unordered_map<RateKey, Entry, RateKeyHash> by_token;  // guarded by mu
+};
+
 AccountRateLimits::AccountRateLimits(AccountLimitsPolicy policy, const MonotonicClock& clock, AccountOf account_of,
                                      RateLimiterOptions options)
     : policy_(policy),
+      clock_(clock),
       account_of_(std::move(account_of)),
       per_account_(policy.per_account, clock, options),
       login_(RateLimit{.per_minute = policy.login_per_username_per_minute,
                        .burst = std::max(1, policy.login_per_username_per_minute)},
-             clock, options) {}
+             clock, options),
+      tokens_(std::make_unique<TokenCache>()) {}
+
+AccountRateLimits::~AccountRateLimits() = default;
+
+std::optional<RateKey> AccountRateLimits::AccountKey(std::string_view token) {
+  // Tokens are kept by a hash of themselves, never in clear.
+  const RateKey token_key = RateKey::OfText(token);
+  const std::int64_t now = clock_.Now().count();
+  {
+    std::shared_lock lock(tokens_->mu);
+    const auto it = tokens_->by_token.find(token_key);
+    if (it != tokens_->by_token.end() && now < it->second.trusted_until) return it->second.account;
+  }
+  const std::optional<std::string> account = account_of_(token);
+  if (!account) return std::nullopt;  // unknown tokens are not remembered: the API refuses them
+  const RateKey account_key = RateKey::OfText(*account);
+  std::unique_lock lock(tokens_->mu);
+  if (tokens_->by_token.size() >= policy_.account_cache_max_tokens) tokens_->by_token.clear();  // bounded
+  tokens_->by_token[token_key] = {account_key, now + policy_.account_cache_ttl.count()};
+  return account_key;
+}
 
 HttpResponse AccountRateLimits::Handle(HttpRequest& request, const HttpHandler& inner) {
   if (login_.enabled() && request.method == "POST") {
@@ -183,8 +214,8 @@ HttpResponse AccountRateLimits::Handle(HttpRequest& request, const HttpHandler& 
     const std::string_view auth = request.Header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
     if (auth.size() > kBearer.size() && auth.starts_with(kBearer)) {
-      if (const std::optional<std::string> account = account_of_(auth.substr(kBearer.size()))) {
-        const RateDecision d = per_account_.Take(RateKey::OfText(*account));
+      if (const std::optional<RateKey> account = AccountKey(auth.substr(kBearer.size()))) {
+        const RateDecision d = per_account_.Take(*account);
         if (!d.allowed) return TooManyRequests(d);
       }
     }

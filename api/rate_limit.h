@@ -26,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -146,15 +147,22 @@ struct AccountLimitsPolicy {
   // number), whatever IPs they come from, so that one account cannot be
   // brute-forced from many addresses. The bucket holds one minute's attempts.
   int login_per_username_per_minute = 10;
+  // How long a token's account is remembered without asking AccountOf again (a
+  // revoked token then still counts against its account this long; the API refuses it
+  // at once all the same), and how many tokens are remembered at most.
+  std::chrono::nanoseconds account_cache_ttl = std::chrono::seconds(2);
+  std::size_t account_cache_max_tokens = 100'000;
 };
 
 class AccountRateLimits {
  public:
   // The account (user id) behind a bearer token, or nothing for an unknown token.
+  // Thread-safe; asked once per token per account_cache_ttl.
   using AccountOf = std::function<std::optional<std::string>(std::string_view bearer_token)>;
 
   AccountRateLimits(AccountLimitsPolicy policy, const MonotonicClock& clock, AccountOf account_of,
                     RateLimiterOptions options = {});
+  ~AccountRateLimits();
 
   // Refuses with TooManyRequests when the request's account, or the username of a
   // sign-in (`POST /v1/auth/login`) or the member number of an account claim
@@ -165,10 +173,16 @@ class AccountRateLimits {
   HttpHandler Wrap(HttpHandler inner);
 
  private:
+  struct TokenCache;
+  // The account's bucket key for a bearer token (cached), or nothing for an unknown token.
+  std::optional<RateKey> AccountKey(std::string_view token);
+
   AccountLimitsPolicy policy_;
+  const MonotonicClock& clock_;
   AccountOf account_of_;
   RateLimiter per_account_;
   RateLimiter login_;
+  std::unique_ptr<TokenCache> tokens_;
 };
 
 // AccountRateLimits::AccountOf through the API's own authentication (its session

@@ -219,9 +219,11 @@ TEST(TooManyRequests, IsThe429OfTheErrorModelWithRetryAfter) {
 class AccountLimitsTest : public ::testing::Test {
  protected:
   AccountRateLimits Make(AccountLimitsPolicy policy) {
-    return AccountRateLimits(policy, clock_, [](std::string_view token) -> std::optional<std::string> {
+    return AccountRateLimits(policy, clock_, [this](std::string_view token) -> std::optional<std::string> {
+      ++asked_;
       if (token == "token-a1" || token == "token-a2") return "user-a";  // two sessions of one account
       if (token == "token-b") return "user-b";
+      if (token.starts_with("token-c")) return std::string(token);  // one account per token
       return std::nullopt;
     });
   }
@@ -252,6 +254,7 @@ class AccountLimitsTest : public ::testing::Test {
 
   ManualMonotonicClock clock_;
   int handled_ = 0;
+  std::atomic<int> asked_{0};
 };
 
 TEST_F(AccountLimitsTest, SignInsPerUsernameAreLimitedWhateverTheIp) {
@@ -313,6 +316,33 @@ TEST_F(AccountLimitsTest, UnknownTokensAndOtherSchemesPassThrough) {
     EXPECT_EQ(Call(limits, empty).status, 200);
   }
   EXPECT_EQ(handled_, 15);
+}
+
+TEST_F(AccountLimitsTest, ATokensAccountIsAskedForOncePerTtl) {
+  AccountRateLimits limits =
+      Make({.per_account = {.per_minute = 6000, .burst = 100}, .login_per_username_per_minute = 0});
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(Call(limits, WithToken("token-a1")).status, 200);
+  EXPECT_EQ(asked_.load(), 1);
+  clock_.Advance(std::chrono::milliseconds(1999));
+  EXPECT_EQ(Call(limits, WithToken("token-a1")).status, 200);
+  EXPECT_EQ(asked_.load(), 1);
+  clock_.Advance(std::chrono::milliseconds(1));  // the 2 s are over: asked again
+  EXPECT_EQ(Call(limits, WithToken("token-a1")).status, 200);
+  EXPECT_EQ(asked_.load(), 2);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call(limits, WithToken("forged")).status, 200);
+  EXPECT_EQ(asked_.load(), 5);  // unknown tokens are not remembered
+}
+
+TEST_F(AccountLimitsTest, TheTokenCacheStaysBoundedAndCorrect) {
+  AccountLimitsPolicy policy{.per_account = {.per_minute = 60, .burst = 1}, .login_per_username_per_minute = 0};
+  policy.account_cache_max_tokens = 8;
+  AccountRateLimits limits = Make(policy);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(Call(limits, WithToken("token-c" + std::to_string(i))).status, 200) << i;
+  }
+  // Forgotten tokens are asked again and still land in their account's bucket.
+  EXPECT_EQ(Call(limits, WithToken("token-c0")).status, 429);
+  EXPECT_EQ(Call(limits, WithToken("token-c99")).status, 429);
 }
 
 TEST_F(AccountLimitsTest, WrapRunsTheHandlerBehindTheLimits) {

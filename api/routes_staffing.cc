@@ -1,15 +1,20 @@
 // Staffing (PRODUCT.md §9, API.md "Calculators"), supervisors only:
-//   POST /v1/staffing/erlang-c  one interval of one queue: Erlang C, or Erlang A with patience_s;
-//   GET  /v1/staffing           a local day of one queue, sized per 30-minute interval.
-// The maths is domain/erlang.h and domain/staffing_plan.h; this file reads and writes JSON.
+//   POST /v1/staffing/erlang-c    one interval of one queue: Erlang C, or Erlang A with patience_s;
+//   GET  /v1/staffing             a local day of one queue, sized per 30-minute interval;
+//   POST /v1/staffing/adherence   schedule adherence of agents' shifts from their state changes.
+// The maths is domain/erlang.h, domain/staffing_plan.h and domain/schedule_adherence.h;
+// this file reads and writes JSON.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
+#include <string_view>
 
 #include "api/api.h"
 #include "api/openapi.h"
 #include "api/response.h"
+#include "domain/schedule_adherence.h"
 #include "domain/staffing_plan.h"
 
 namespace rxdesk {
@@ -142,6 +147,183 @@ Json DaySchema() {
                        {"intervals", {{"type", "array"}, {"items", ObjectSchema(interval)}}}});
 }
 
+// ---- schedule adherence ----------------------------------------------------------
+
+// Bounds of one request (docs/api.md): a floor's team, a day of state changes each.
+constexpr std::size_t kMaxAdherenceAgents = 500;
+constexpr std::size_t kMaxStateChangesPerAgent = 2000;
+constexpr std::size_t kMaxAgentIdBytes = 64;
+constexpr std::int64_t kMaxBreakMinutes = 16 * 60;  // no break outlasts the longest shift
+
+// The band (PRODUCT.md §9, 90–95%): the domain's documented default.
+const ScheduleAdherenceParams kAdherenceParams{};
+
+std::string Indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// The array at `key` of `obj`, with at most `max_items` entries. Refusal: invalid_request naming it.
+Result<const Json*> ArrayField(JsonObject& obj, std::string_view key, std::size_t max_items, bool required) {
+  obj.MarkRead(key);
+  const std::string path = obj.PathOf(key);
+  if (!obj.Has(key)) {
+    if (required) return InvalidField(path, "is required");
+    return static_cast<const Json*>(nullptr);
+  }
+  const Json& list = obj.json()[std::string(key)];
+  if (!list.is_array()) return InvalidField(path, "must be an array");
+  if (list.size() > max_items) {
+    return InvalidField(path, "must list at most " + std::to_string(max_items) + " entries");
+  }
+  return &list;
+}
+
+Result<Instant> InstantField(JsonObject& obj, std::string_view key) {
+  RXD_ASSIGN_OR_RETURN(std::string text, obj.RequiredString(key, 64));
+  return ParseInstant(text, obj.PathOf(key));
+}
+
+Result<AgentState> ParseAgentState(std::string_view text, const std::string& field) {
+  for (AgentState s :
+       {AgentState::kAvailable, AgentState::kBusy, AgentState::kWrapUp, AgentState::kBreak, AgentState::kOffline}) {
+    if (text == AgentStateName(s)) return s;
+  }
+  return InvalidField(field, "must be available, busy, wrap_up, break or offline");
+}
+
+Result<AgentShift> ReadShift(JsonObject& agent) {
+  RXD_ASSIGN_OR_RETURN(JsonObject obj, agent.RequiredObject("shift"));
+  AgentShift shift;
+  RXD_ASSIGN_OR_RETURN(shift.start, InstantField(obj, "start"));
+  RXD_ASSIGN_OR_RETURN(shift.end, InstantField(obj, "end"));
+  RXD_ASSIGN_OR_RETURN(const Json* breaks, ArrayField(obj, "breaks", kMaxStateChangesPerAgent, false));
+  RXD_TRY(obj.NoOtherFields());
+  if (breaks == nullptr) return shift;
+  for (std::size_t i = 0; i < breaks->size(); ++i) {
+    RXD_ASSIGN_OR_RETURN(JsonObject b, JsonObject::From((*breaks)[i], Indexed(obj.PathOf("breaks"), i)));
+    ShiftBreak one;
+    RXD_ASSIGN_OR_RETURN(one.start, InstantField(b, "start"));
+    RXD_ASSIGN_OR_RETURN(std::int64_t minutes, b.RequiredInt("minutes", 1, kMaxBreakMinutes));
+    one.length = std::chrono::minutes{minutes};
+    RXD_ASSIGN_OR_RETURN(std::optional<std::string> kind, b.OptionalString("kind", 16));
+    if (kind && *kind != "break" && *kind != "lunch") return InvalidField(b.PathOf("kind"), "must be break or lunch");
+    one.kind = kind && *kind == "lunch" ? BreakKind::kLunch : BreakKind::kBreak;
+    RXD_TRY(b.NoOtherFields());
+    shift.breaks.push_back(one);
+  }
+  return shift;
+}
+
+Result<std::vector<AgentStateChange>> ReadStates(JsonObject& agent) {
+  RXD_ASSIGN_OR_RETURN(const Json* list, ArrayField(agent, "states", kMaxStateChangesPerAgent, true));
+  std::vector<AgentStateChange> states;
+  states.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    RXD_ASSIGN_OR_RETURN(JsonObject c, JsonObject::From((*list)[i], Indexed(agent.PathOf("states"), i)));
+    AgentStateChange change;
+    RXD_ASSIGN_OR_RETURN(change.at, InstantField(c, "at"));
+    RXD_ASSIGN_OR_RETURN(std::string state, c.RequiredString("state", 16));
+    RXD_ASSIGN_OR_RETURN(change.state, ParseAgentState(state, c.PathOf("state")));
+    RXD_TRY(c.NoOtherFields());
+    states.push_back(change);
+  }
+  return states;
+}
+
+// The domain names fields relative to one agent ("shift.end", "states[3].at"); the API
+// names them from the body's root ("agents[1].shift.end").
+Error UnderAgent(Error error, const std::string& agent_path) {
+  error.field = error.field.empty() ? agent_path : agent_path + "." + error.field;
+  return error;
+}
+
+std::string_view BandName(AdherenceBand band) {
+  switch (band) {
+    case AdherenceBand::kBelow:
+      return "below";
+    case AdherenceBand::kWithin:
+      return "within";
+    case AdherenceBand::kAbove:
+      return "above";
+  }
+  return "below";
+}
+
+double Minutes(std::chrono::seconds s) { return static_cast<double>(s.count()) / 60.0; }
+
+void PutAdherence(Json& out, const ScheduleAdherence& a) {
+  out["scheduled_minutes"] = Minutes(a.scheduled);
+  out["adherent_minutes"] = Minutes(a.adherent);
+  out["adherence"] = a.adherence;
+  out["band"] = BandName(a.band);
+  out["in_target"] = a.in_target;
+}
+
+struct AgentAdherence {
+  std::string agent_id;
+  ScheduleAdherence adherence;
+};
+
+// Reads and computes every agent; the first bad field refuses the whole request.
+Result<std::vector<AgentAdherence>> ComputeAgents(JsonObject& body) {
+  RXD_ASSIGN_OR_RETURN(const Json* agents, ArrayField(body, "agents", kMaxAdherenceAgents, true));
+  if (agents->empty()) return InvalidField("agents", "must list at least one agent");
+  std::vector<AgentAdherence> out;
+  out.reserve(agents->size());
+  std::set<std::string, std::less<>> ids;
+  for (std::size_t i = 0; i < agents->size(); ++i) {
+    const std::string path = Indexed("agents", i);
+    RXD_ASSIGN_OR_RETURN(JsonObject agent, JsonObject::From((*agents)[i], path));
+    RXD_ASSIGN_OR_RETURN(std::string id, agent.RequiredString("agent_id", kMaxAgentIdBytes));
+    if (id.empty()) return InvalidField(agent.PathOf("agent_id"), "must not be empty");
+    if (!ids.insert(id).second) return InvalidField(agent.PathOf("agent_id"), "appears twice");
+    RXD_ASSIGN_OR_RETURN(AgentShift shift, ReadShift(agent));
+    RXD_ASSIGN_OR_RETURN(std::vector<AgentStateChange> states, ReadStates(agent));
+    RXD_TRY(agent.NoOtherFields());
+    Result<ScheduleAdherence> a = ComputeScheduleAdherence(shift, states, kAdherenceParams);
+    if (!a.ok()) return UnderAgent(std::move(a).error(), path);
+    out.push_back({std::move(id), *a});
+  }
+  return out;
+}
+
+Json AdherenceFigureProperties() {
+  return {{"scheduled_minutes", NumberSchema()},
+          {"adherent_minutes", NumberSchema()},
+          {"adherence", NumberSchema()},
+          {"band", EnumSchema({"below", "within", "above"})},
+          {"in_target", {{"type", "boolean"}}}};
+}
+
+Json AdherenceRequestSchema() {
+  const Json instant = StringSchema("date-time");
+  const Json brk = ObjectSchema(
+      {{"start", instant}, {"minutes", IntegerSchema(1, kMaxBreakMinutes)}, {"kind", EnumSchema({"break", "lunch"})}},
+      {"start", "minutes"});
+  const Json shift = ObjectSchema(
+      {{"start", instant}, {"end", instant}, {"breaks", {{"type", "array"}, {"items", brk}}}}, {"start", "end"});
+  const Json change = ObjectSchema(
+      {{"at", instant}, {"state", EnumSchema({"available", "busy", "wrap_up", "break", "offline"})}}, {"at", "state"});
+  const Json agent = ObjectSchema(
+      {{"agent_id", StringSchema("", static_cast<int>(kMaxAgentIdBytes))},
+       {"shift", shift},
+       {"states", {{"type", "array"}, {"items", change}, {"maxItems", static_cast<int>(kMaxStateChangesPerAgent)}}}},
+      {"agent_id", "shift", "states"});
+  return ObjectSchema(
+      {{"team", StringSchema("", static_cast<int>(kMaxAgentIdBytes))},
+       {"agents",
+        {{"type", "array"}, {"items", agent}, {"minItems", 1}, {"maxItems", static_cast<int>(kMaxAdherenceAgents)}}}},
+      {"agents"});
+}
+
+Json AdherenceResponseSchema() {
+  Json agent = AdherenceFigureProperties();
+  agent["agent_id"] = StringSchema("", static_cast<int>(kMaxAgentIdBytes));
+  return ObjectSchema({{"team", StringSchema("", static_cast<int>(kMaxAgentIdBytes))},
+                       {"target_min", NumberSchema()},
+                       {"target_max", NumberSchema()},
+                       {"agents", {{"type", "array"}, {"items", ObjectSchema(agent)}}},
+                       {"total", ObjectSchema(AdherenceFigureProperties())}});
+}
+
 }  // namespace
 
 void Api::AddStaffingRoutes() {
@@ -184,6 +366,40 @@ void Api::AddStaffingRoutes() {
                 RXD_ASSIGN_OR_RETURN(std::string queue, OneQueryValue(ctx.request, "queue"));
                 RXD_ASSIGN_OR_RETURN(QueueDayStaffing day, PlanQueueDay(date, queue, {}, deps_.zone, deps_.staffing));
                 return JsonResponse(200, DayJson(day, deps_.zone));
+              }));
+
+  // A calculator until the contact center persists agent state history: the
+  // supervisor sends the shifts and the state changes.
+  router_.Add({.method = "POST",
+               .pattern = "/v1/staffing/adherence",
+               .rule = {.roles = kSupervisors},
+               .summary = "Schedule adherence of agents' shifts from their state changes, per agent and for "
+                          "the team, against the 90-95% target",
+               .tag = "staffing",
+               .request_schema = AdherenceRequestSchema(),
+               .response_schema = AdherenceResponseSchema()},
+              Handler([](RouteContext& ctx) -> Result<HttpResponse> {
+                RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
+                RXD_ASSIGN_OR_RETURN(std::optional<std::string> team, body.OptionalString("team", kMaxAgentIdBytes));
+                RXD_ASSIGN_OR_RETURN(std::vector<AgentAdherence> agents, ComputeAgents(body));
+                RXD_TRY(body.NoOtherFields());
+                Json rows = Json::array();
+                std::vector<ScheduleAdherence> figures;
+                figures.reserve(agents.size());
+                for (const AgentAdherence& a : agents) {
+                  Json row = {{"agent_id", a.agent_id}};
+                  PutAdherence(row, a.adherence);
+                  rows.push_back(std::move(row));
+                  figures.push_back(a.adherence);
+                }
+                Json total = Json::object();
+                PutAdherence(total, TeamScheduleAdherence(figures, kAdherenceParams));
+                Json out = {{"target_min", kAdherenceParams.target_min},
+                            {"target_max", kAdherenceParams.target_max},
+                            {"agents", std::move(rows)},
+                            {"total", std::move(total)}};
+                if (team) out["team"] = *team;
+                return JsonResponse(200, out);
               }));
 }
 

@@ -45,6 +45,8 @@ ms = ns("BM_WorkforceErlangCGrid48x50") / 1e6
 print(f"{'Erlang C staffing, 48 x 50 intervals':38s} {ms:10.3f} ms  target < 10 ms: {'met' if ms < 10 else 'MISSED'}")
 ms = ns("BM_WorkforceErlangAGrid48x50") / 1e6
 print(f"{'Erlang A staffing, 48 x 50 intervals':38s} {ms:10.3f} ms")
+us = ns("BM_StaffingPlanQueueDayErlangC") / 1e3
+print(f"{'staffing plan, 1 queue-day (Erlang C)':38s} {us:10.1f} us  (what GET /v1/staffing computes)")
 acd = runs["BM_AcdRouting5kAgents10kWaiting/iterations:1"]
 print(f"{'ACD decision p99, 5k agents, 10k waiting':38s} {acd['p99_us']:10.1f} us  target < 100 us: {'met' if acd['p99_us'] < 100 else 'MISSED'}")
 day = runs["BM_Sim1MContacts1kAgents/iterations:1"]

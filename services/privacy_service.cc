@@ -1,5 +1,7 @@
 #include "services/privacy_service.h"
 
+#include "services/references.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -89,16 +91,6 @@ Status AddHistory(Connection& conn, const std::string& incident_id, std::optiona
                 {Value(NewId()), Value(incident_id), from ? Value(ToString(*from)) : Value(), Value(ToString(to)),
                  Value(at), Value(actor_id)}));
   return OkStatus();
-}
-
-Result<std::string> UniqueIncidentReference(Connection& conn, Date day) {
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string reference = MakeReferenceNumber(day, RandomU64());
-    RXD_ASSIGN_OR_RETURN(Rows taken,
-                         conn.Query("SELECT 1 FROM privacy_incidents WHERE reference = ?", {Value(reference)}));
-    if (taken.empty()) return reference;
-  }
-  return MakeError("conflict", "could not draw an unused reference number");
 }
 
 std::string Trimmed(const std::string& s) {
@@ -321,7 +313,7 @@ Result<Incident> PrivacyService::CreateIncident(const Caller& caller, const Inci
   RXD_TRY(ValidateText(inc));
   RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
     RXD_TRY(CheckMembersExist(w.conn, in.affected_member_ids, members));
-    RXD_ASSIGN_OR_RETURN(inc.reference, UniqueIncidentReference(w.conn, zone_.LocalDate(now)));
+    RXD_ASSIGN_OR_RETURN(inc.reference, UniqueReference(w.conn, zone_.LocalDate(now), ReferenceEntropy));
     RXD_TRY(Save(w.conn, inc, /*insert=*/true));
     RXD_TRY(SaveMembers(w.conn, inc.id, members));
     RXD_TRY(AddHistory(w.conn, inc.id, std::nullopt, inc.status, inc.created_at, inc.created_by));

@@ -9,8 +9,9 @@ Result<std::string> UniqueReference(Connection& conn, Date day, const std::funct
   for (int attempt = 0; attempt < 8; ++attempt) {
     std::string reference = MakeReferenceNumber(day, entropy());
     RXD_ASSIGN_OR_RETURN(Rows taken, conn.Query("SELECT 1 FROM orders WHERE reference = ? UNION ALL "
-                                                "SELECT 1 FROM contacts WHERE reference = ?",
-                                                {Value(reference), Value(reference)}));
+                                                "SELECT 1 FROM contacts WHERE reference = ? UNION ALL "
+                                                "SELECT 1 FROM privacy_incidents WHERE reference = ?",
+                                                {Value(reference), Value(reference), Value(reference)}));
     if (taken.empty()) return reference;
   }
   return MakeError("conflict", "could not draw an unused reference number");

@@ -76,9 +76,13 @@ HttpResult AgentReads(const Json& member) {
   return Send("GET", "/v1/members/" + member["id"].get<std::string>(), nullptr, agent, headers);
 }
 
+// The items of a list response, by value: a range-for over r.json()["items"] would
+// iterate a destroyed temporary.
+Json Items(const HttpResult& r) { return r.json()["items"]; }
+
 std::vector<std::int64_t> Seqs(const HttpResult& r) {
   std::vector<std::int64_t> out;
-  for (const Json& item : r.json()["items"]) out.push_back(item["seq"].get<std::int64_t>());
+  for (const Json& item : Items(r)) out.push_back(item["seq"].get<std::int64_t>());
   return out;
 }
 
@@ -172,7 +176,7 @@ TEST(AuditSearch, FiltersByActionPrefixActorOutcomeAndTime) {
 
   const HttpResult prefix = SearchAudit({{"member_id", id}, {"action", "member."}, {"limit", 500}});
   std::set<std::string> actions;
-  for (const Json& item : prefix.json()["items"]) actions.insert(item["action"]);
+  for (const Json& item : Items(prefix)) actions.insert(item["action"]);
   EXPECT_TRUE(actions.count("member.create") && actions.count("member.read")) << prefix.body;
   for (const std::string& a : actions) EXPECT_TRUE(a.starts_with("member.")) << a;
 
@@ -210,7 +214,7 @@ TEST(AuditSearch, EverySearchIsItselfAudited) {
   ASSERT_EQ(SearchAudit({{"member_id", member["id"]}}).status, 200);
   const HttpResult r = SearchAudit({{"actor_id", officer_id}, {"action", "audit.search"}, {"limit", 500}});
   bool found = false;
-  for (const Json& item : r.json()["items"]) found |= item["record_id"] == member["id"];
+  for (const Json& item : Items(r)) found |= item["record_id"] == member["id"];
   EXPECT_TRUE(found) << "the search naming the member is in the log: " << r.body;
 }
 
@@ -350,7 +354,7 @@ TEST(Incidents, GoThroughTheirLifecycleWithHistoryAndRefuseWrongTransitions) {
   // Every write is in the log, refusals included.
   const HttpResult trail = SearchAudit({{"action", "privacy_incident."}, {"limit", 500}});
   std::multiset<std::string> outcomes;
-  for (const Json& e : trail.json()["items"]) {
+  for (const Json& e : Items(trail)) {
     if (e["record_id"] == id) outcomes.insert(e["action"].get<std::string>() + " " + e["outcome"].get<std::string>());
   }
   EXPECT_EQ(outcomes.count("privacy_incident.create ok"), 1u);
@@ -426,7 +430,7 @@ TEST(Incidents, ListByStatusPagesNewestFirstWithoutFreeText) {
   const HttpResult investigating =
       Send("GET", "/v1/privacy/incidents?status=investigating&limit=500", nullptr, Officer());
   bool found = false;
-  for (const Json& i : investigating.json()["items"]) found |= i["id"] == ids[1];
+  for (const Json& i : Items(investigating)) found |= i["id"] == ids[1];
   EXPECT_TRUE(found);
   EXPECT_EQ(Send("GET", "/v1/privacy/incidents?status=closed", nullptr, Officer()).json()["error"]["field"], "status");
 }
@@ -736,10 +740,8 @@ TEST_F(PrivacyCli, VerifyNamesTableAndIdOfRowsInsertedOrUpdatedWithSql) {
   EXPECT_EQ(verify.exit_code, 1) << verify.out;
   EXPECT_NE(verify.out.find("audit log ok"), std::string::npos) << "the chain itself is intact: " << verify.out;
   EXPECT_NE(verify.out.find("audited tables CHANGED WITHOUT AN ENTRY"), std::string::npos) << verify.out;
-  EXPECT_NE(verify.out.find("members " + member_id +
-                            ": updated_at 2030-01-01T00:00:00Z is later than its latest "
-                            "write entry"),
-            std::string::npos)
+  // A seeded row is covered only by its batch's entry, at the seed's instant: moved off it, nothing covers it.
+  EXPECT_NE(verify.out.find("members " + member_id + ": no write entry names this row"), std::string::npos)
       << verify.out;
   EXPECT_NE(verify.out.find("prescriptions " + rx + ": no write entry names this row"), std::string::npos)
       << verify.out;

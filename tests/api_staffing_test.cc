@@ -1,9 +1,12 @@
 // Staffing over HTTP (PRODUCT.md §9, API.md "Calculators"): POST /v1/staffing/erlang-c
 // answers API.md's contract for one interval; GET /v1/staffing sizes every
-// 30-minute interval of a local day for one queue from the configured forecast.
+// 30-minute interval of a local day for one queue from the configured forecast;
+// POST /v1/staffing/adherence computes schedule adherence from shifts and state changes.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <functional>
 #include <set>
 
 #include "tests/e2e_env.h"
@@ -334,6 +337,303 @@ TEST(StaffingDay, EveryQueueOfTheMainLineIsServedAndTheirSharesAddUpToTheLine) {
     total += r.json()["arrivals"].get<double>();
   }
   EXPECT_NEAR(total, 1600, 1e-6);
+}
+
+// ---- POST /v1/staffing/adherence ------------------------------------------------
+
+HttpResult Adherence(const Json& body, Role role = Role::kSupervisor) {
+  auto& env = E2e::Get();
+  return env.client().Post("/v1/staffing/adherence", body, env.Token(role));
+}
+
+// Instants of Monday 2026-03-09 in UTC ("13:00" is 08:00 CDT).
+std::string At(const std::string& hh_mm_ss) { return "2026-03-09T" + hh_mm_ss + (hh_mm_ss.size() == 5 ? ":00Z" : "Z"); }
+
+Json Break(const std::string& start, int minutes, const char* kind = nullptr) {
+  Json b = {{"start", At(start)}, {"minutes", minutes}};
+  if (kind != nullptr) b["kind"] = kind;
+  return b;
+}
+
+Json States(std::initializer_list<std::pair<const char*, const char*>> changes) {
+  Json out = Json::array();
+  for (const auto& [at, state] : changes) out.push_back({{"at", At(at)}, {"state", state}});
+  return out;
+}
+
+Json AgentBody(const std::string& id, const std::string& start, const std::string& end, Json breaks, Json states) {
+  return {{"agent_id", id},
+          {"shift", {{"start", At(start)}, {"end", At(end)}, {"breaks", std::move(breaks)}}},
+          {"states", std::move(states)}};
+}
+
+// Agent a-101's scripted day, worked by hand. Shift 13:00–21:30 UTC (08:00–16:30 CDT):
+// 510 scheduled minutes, with a 15-minute break at 15:00, a 30-minute lunch at 17:00
+// and a 15-minute break at 19:30.
+//   13:00–13:10  offline, scheduled on queue (late login)          −10
+//   13:10–15:00  available / busy / wrap_up, on queue                 0
+//   15:00–15:15  break, scheduled break                               0
+//   15:15–15:25  still on break, scheduled on queue (long break)    −10
+//   16:57–17:00  on break, scheduled on queue (early to lunch)       −3
+//   17:27–17:30  available, scheduled lunch (back early: not lunch)  −3
+//   19:30–19:45  break, scheduled break                               0
+//   21:05–21:30  offline, scheduled on queue (early logout)         −25
+// Adherent: 510 − 51 = 459 minutes; 459 / 510 = 0.90, on the band's lower edge: within.
+Json ScriptedDay() {
+  return AgentBody("a-101", "13:00", "21:30",
+                   {Break("15:00", 15), Break("17:00", 30, "lunch"), Break("19:30", 15, "break")},
+                   States({{"13:10", "available"},
+                           {"14:40", "busy"},
+                           {"14:52", "wrap_up"},
+                           {"14:55", "available"},
+                           {"15:00", "break"},
+                           {"15:25", "available"},
+                           {"16:57", "break"},
+                           {"17:27", "available"},
+                           {"19:30", "break"},
+                           {"19:45", "busy"},
+                           {"20:10", "available"},
+                           {"21:05", "offline"}}));
+}
+
+// Agent a-102, a four-hour shift 13:00–17:00 (240 min) with a break at 15:00: logged in
+// before the shift (counts from 13:00), the break kept, logged out at 16:00: −60.
+// Adherent 180 of 240 = 0.75: below.
+Json ShortShiftLeftEarly() {
+  return AgentBody("a-102", "13:00", "17:00", {Break("15:00", 15)},
+                   States({{"12:55", "available"}, {"15:00", "break"}, {"15:15", "available"}, {"16:00", "offline"}}));
+}
+
+// A ten-hour shift (600 min) without breaks, logged in `late` after it starts and
+// available to the end.
+Json LateBy(const std::string& id, const std::string& login) {
+  return AgentBody(id, "13:00", "23:00", Json::array(), States({{login.c_str(), "available"}}));
+}
+
+Json OneAgent(Json agent) { return {{"agents", Json::array({std::move(agent)})}}; }
+
+TEST(StaffingAdherence, TheScriptedDayIsNinetyPercentWithinTheBand) {
+  const HttpResult r = Adherence(OneAgent(ScriptedDay()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json out = r.json();
+  ASSERT_EQ(out["agents"].size(), 1u);
+  const Json a = out["agents"][0];
+  EXPECT_EQ(a["agent_id"], "a-101");
+  EXPECT_EQ(a["scheduled_minutes"], 510);
+  EXPECT_EQ(a["adherent_minutes"], 459);
+  EXPECT_NEAR(a["adherence"].get<double>(), 0.9, 1e-12);
+  EXPECT_EQ(a["band"], "within");
+  EXPECT_EQ(a["in_target"], true);
+  EXPECT_EQ(out["target_min"], 0.9);
+  EXPECT_EQ(out["target_max"], 0.95);
+  EXPECT_EQ(out["total"]["adherent_minutes"], 459);  // one agent: the team is that agent
+  EXPECT_FALSE(out.contains("team"));
+}
+
+TEST(StaffingAdherence, TheTeamTotalWeighsEachAgentBySchedule) {
+  const HttpResult r =
+      Adherence({{"team", "north-1"}, {"agents", Json::array({ScriptedDay(), ShortShiftLeftEarly()})}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json out = r.json();
+  EXPECT_EQ(out["team"], "north-1");
+  ASSERT_EQ(out["agents"].size(), 2u);
+  EXPECT_EQ(out["agents"][1]["agent_id"], "a-102");
+  EXPECT_EQ(out["agents"][1]["scheduled_minutes"], 240);
+  EXPECT_EQ(out["agents"][1]["adherent_minutes"], 180);
+  EXPECT_NEAR(out["agents"][1]["adherence"].get<double>(), 0.75, 1e-12);
+  EXPECT_EQ(out["agents"][1]["band"], "below");
+  EXPECT_EQ(out["agents"][1]["in_target"], false);
+  // (459 + 180) / (510 + 240) = 639 / 750 = 0.852, not the mean of 0.90 and 0.75 (0.825).
+  const Json total = out["total"];
+  EXPECT_EQ(total["scheduled_minutes"], 750);
+  EXPECT_EQ(total["adherent_minutes"], 639);
+  EXPECT_NEAR(total["adherence"].get<double>(), 0.852, 1e-12);
+  EXPECT_EQ(total["band"], "below");
+  EXPECT_EQ(total["in_target"], false);
+}
+
+TEST(StaffingAdherence, TheBandIsNinetyToNinetyFivePercentWithBothEdgesWithin) {
+  // 600 scheduled minutes: 60 minutes late is 90.0%, 30 minutes late is 95.0%.
+  const HttpResult r = Adherence({{"agents", Json::array({
+                                                 LateBy("on-time", "13:00"),
+                                                 LateBy("late-29", "13:29"),
+                                                 LateBy("late-30", "13:30"),
+                                                 LateBy("late-60", "14:00"),
+                                                 LateBy("late-60m1s", "14:00:01"),
+                                                 LateBy("late-61", "14:01"),
+                                             })}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json agents = r.json()["agents"];
+  ASSERT_EQ(agents.size(), 6u);
+  const std::vector<std::pair<std::string, bool>> expected = {{"above", true},  {"above", true},  {"within", true},
+                                                              {"within", true}, {"below", false}, {"below", false}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(agents[i]["agent_id"].get<std::string>());
+    EXPECT_EQ(agents[i]["band"], expected[i].first);
+    EXPECT_EQ(agents[i]["in_target"], expected[i].second);
+  }
+  EXPECT_EQ(agents[0]["adherence"], 1.0);
+  EXPECT_NEAR(agents[2]["adherence"].get<double>(), 0.95, 1e-12);
+  EXPECT_NEAR(agents[3]["adherence"].get<double>(), 0.90, 1e-12);
+  EXPECT_NEAR(agents[4]["adherent_minutes"].get<double>(), 540 - 1.0 / 60, 1e-9);  // one second short
+}
+
+TEST(StaffingAdherence, NoStateChangesMeansOfflineTheWholeShift) {
+  const HttpResult r = Adherence(OneAgent(AgentBody("a-103", "13:00", "21:00", Json::array(), Json::array())));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json a = r.json()["agents"][0];
+  EXPECT_EQ(a["scheduled_minutes"], 480);
+  EXPECT_EQ(a["adherent_minutes"], 0);
+  EXPECT_EQ(a["adherence"], 0.0);
+  EXPECT_EQ(a["band"], "below");
+}
+
+TEST(StaffingAdherence, BreaksMayBeLeftOutAndInstantsMayCarryAnOffset) {
+  // 08:00-05:00 is 13:00Z: the same ten-hour shift, written in Central Daylight Time.
+  Json agent = {{"agent_id", "a-104"},
+                {"shift", {{"start", "2026-03-09T08:00:00-05:00"}, {"end", "2026-03-09T18:00:00-05:00"}}},
+                {"states", Json::array({{{"at", "2026-03-09T13:30:00Z"}, {"state", "busy"}}})}};
+  const HttpResult r = Adherence(OneAgent(agent));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["agents"][0]["scheduled_minutes"], 600);
+  EXPECT_EQ(r.json()["agents"][0]["adherent_minutes"], 570);
+}
+
+TEST(StaffingAdherence, ShiftsAndBreaksAtTheirEdgesAreAccepted) {
+  Json agents = Json::array({
+      // Exactly 16 hours, the longest shift.
+      AgentBody("sixteen-hours", "06:00", "22:00", Json::array(), States({{"06:00", "available"}})),
+      // Breaks that touch each other and the shift's end.
+      AgentBody("touching", "13:00", "14:00", {Break("13:30", 15), Break("13:45", 15, "lunch")},
+                States({{"13:00", "available"}, {"13:30", "break"}})),
+  });
+  const HttpResult r = Adherence({{"agents", agents}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["agents"][0]["scheduled_minutes"], 960);
+  EXPECT_EQ(r.json()["agents"][1]["adherent_minutes"], 60);
+}
+
+TEST(StaffingAdherence, FiveHundredAgentsWithTwoThousandChangesAtTheLimits) {
+  Json agents = Json::array();
+  for (int i = 0; i < 500; ++i) {
+    agents.push_back(AgentBody("agent-" + std::to_string(i), "13:00", "21:00", Json::array(), Json::array()));
+  }
+  // One agent flips between available and busy every 14 seconds: 2,000 changes.
+  Json states = Json::array();
+  for (int i = 0; i < 2000; ++i) {
+    const int s = 13 * 3600 + 14 * i;
+    char hms[16];
+    std::snprintf(hms, sizeof hms, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    states.push_back({{"at", At(hms)}, {"state", i % 2 == 0 ? "available" : "busy"}});
+  }
+  agents[0]["states"] = states;
+  const HttpResult r = Adherence({{"agents", agents}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["agents"].size(), 500u);
+  EXPECT_EQ(r.json()["agents"][0]["adherent_minutes"], 480);  // on queue from 13:00 to the end
+  EXPECT_EQ(r.json()["total"]["scheduled_minutes"], 500 * 480);
+  EXPECT_EQ(r.json()["total"]["adherent_minutes"], 480);
+
+  agents.push_back(AgentBody("agent-500", "13:00", "21:00", Json::array(), Json::array()));
+  ExpectRefusedNaming(Adherence({{"agents", agents}}), "agents");
+  agents.erase(500);
+  states.push_back({{"at", At("21:00")}, {"state", "offline"}});
+  agents[0]["states"] = states;
+  ExpectRefusedNaming(Adherence({{"agents", agents}}), "agents[0].states");
+}
+
+TEST(StaffingAdherence, EachBadFieldIsRefusedByItsPath) {
+  // Each case breaks the second agent of a valid pair: the 400 names the field from the root.
+  const auto second = [](const std::function<void(Json&)>& edit) {
+    Json agent = ShortShiftLeftEarly();
+    edit(agent);
+    return Json{{"agents", Json::array({ScriptedDay(), agent})}};
+  };
+  const std::vector<std::pair<std::string, Json>> cases = {
+      {"agents[1].agent_id", second([](Json& a) { a.erase("agent_id"); })},
+      {"agents[1].agent_id", second([](Json& a) { a["agent_id"] = 102; })},
+      {"agents[1].agent_id", second([](Json& a) { a["agent_id"] = ""; })},
+      {"agents[1].agent_id", second([](Json& a) { a["agent_id"] = std::string(65, 'x'); })},
+      {"agents[1].agent_id", second([](Json& a) { a["agent_id"] = "a-101"; })},  // twice
+      {"agents[1].agent_id", second([](Json& a) { a["agent_id"] = "a\n102"; })},
+      {"agents[1].shift", second([](Json& a) { a.erase("shift"); })},
+      {"agents[1].shift", second([](Json& a) { a["shift"] = "13:00-17:00"; })},
+      {"agents[1].shift.start", second([](Json& a) { a["shift"].erase("start"); })},
+      {"agents[1].shift.start", second([](Json& a) { a["shift"]["start"] = "2026-03-09 13:00"; })},
+      {"agents[1].shift.end", second([](Json& a) { a["shift"]["end"] = "tomorrow"; })},
+      {"agents[1].shift.end", second([](Json& a) { a["shift"]["end"] = At("13:00"); })},             // not after start
+      {"agents[1].shift.end", second([](Json& a) { a["shift"]["end"] = At("12:00"); })},             // before start
+      {"agents[1].shift.end", second([](Json& a) { a["shift"]["end"] = "2026-03-10T05:00:01Z"; })},  // 16 h 1 s
+      {"agents[1].shift.breaks", second([](Json& a) { a["shift"]["breaks"] = Json::object(); })},
+      {"agents[1].shift.breaks[0]", second([](Json& a) { a["shift"]["breaks"][0] = 15; })},
+      {"agents[1].shift.breaks[0].minutes", second([](Json& a) { a["shift"]["breaks"][0]["minutes"] = 0; })},
+      {"agents[1].shift.breaks[0].minutes", second([](Json& a) { a["shift"]["breaks"][0]["minutes"] = 1.5; })},
+      {"agents[1].shift.breaks[0].minutes", second([](Json& a) { a["shift"]["breaks"][0]["minutes"] = -15; })},
+      {"agents[1].shift.breaks[0].minutes", second([](Json& a) { a["shift"]["breaks"][0].erase("minutes"); })},
+      {"agents[1].shift.breaks[0].kind", second([](Json& a) { a["shift"]["breaks"][0]["kind"] = "nap"; })},
+      {"agents[1].shift.breaks[0].start", second([](Json& a) { a["shift"]["breaks"][0]["start"] = At("12:50"); })},
+      {"agents[1].shift.breaks[0].start", second([](Json& a) { a["shift"]["breaks"][0]["start"] = At("16:50"); })},
+      {"agents[1].shift.breaks[1].start",
+       second([](Json& a) { a["shift"]["breaks"].push_back(Break("15:14", 10)); })},  // overlaps by one minute
+      {"agents[1].states", second([](Json& a) { a.erase("states"); })},
+      {"agents[1].states", second([](Json& a) { a["states"] = "available"; })},
+      {"agents[1].states[2]", second([](Json& a) { a["states"][2] = nullptr; })},
+      {"agents[1].states[0].at", second([](Json& a) { a["states"][0]["at"] = "1741500000"; })},
+      {"agents[1].states[0].state", second([](Json& a) { a["states"][0]["state"] = "lunch"; })},
+      {"agents[1].states[0].state", second([](Json& a) { a["states"][0]["state"] = "AVAILABLE"; })},
+      {"agents[1].states[2].at", second([](Json& a) { a["states"][2]["at"] = At("14:59"); })},  // out of order
+      {"agents[1].states[0].note", second([](Json& a) { a["states"][0]["note"] = "x"; })},
+      {"agents[1].shift.breaks[0].length", second([](Json& a) { a["shift"]["breaks"][0]["length"] = 15; })},
+      {"agents[1].shift.timezone", second([](Json& a) { a["shift"]["timezone"] = "CT"; })},
+      {"agents[1].name", second([](Json& a) { a["name"] = "Pat"; })},
+      {"agents[1]", Json{{"agents", Json::array({ScriptedDay(), "a-102"})}}},
+      {"agents", Json{{"agents", Json::array()}}},
+      {"agents", Json{{"agents", ScriptedDay()}}},
+      {"agents", Json{{"team", "north-1"}}},
+      {"team", Json{{"team", 7}, {"agents", Json::array({ScriptedDay()})}}},
+      {"team", Json{{"team", std::string(65, 't')}, {"agents", Json::array({ScriptedDay()})}}},
+      {"date", Json{{"date", "2026-03-09"}, {"agents", Json::array({ScriptedDay()})}}},
+  };
+  for (const auto& [field, body] : cases) {
+    SCOPED_TRACE(field + ": " + body.dump().substr(0, 300));
+    ExpectRefusedNaming(Adherence(body), field);
+  }
+}
+
+TEST(StaffingAdherence, MaliciousInputIsRefusedOrEchoedAsPlainData) {
+  // A script in an id is data: JSON-encoded back, never interpreted.
+  Json agent = ShortShiftLeftEarly();
+  agent["agent_id"] = "<script>alert(1)</script>";
+  const HttpResult echoed = Adherence(OneAgent(agent));
+  ASSERT_EQ(echoed.status, 200) << echoed.body;
+  EXPECT_EQ(echoed.json()["agents"][0]["agent_id"], "<script>alert(1)</script>");
+  EXPECT_EQ(echoed.Header("content-type").rfind("application/json", 0), 0u) << echoed.Header("content-type");
+
+  auto& env = E2e::Get();
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/json"}, {"Authorization", "Bearer " + env.Token(Role::kSupervisor)}};
+  for (const std::string& body : {std::string(""), std::string("[]"), std::string(R"({"agents": [)"),
+                                  std::string(40, '[') + std::string(40, ']'), std::string(R"({"agents": null})")}) {
+    const HttpResult r = env.client().Send("POST", "/v1/staffing/adherence", body, headers);
+    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    EXPECT_EQ(r.error_code(), "invalid_request") << body;
+  }
+  // Past the server's body limit (1 MiB by default): 413 before any parsing.
+  const std::string huge = R"({"team": ")" + std::string(2 << 20, 'x') + R"("})";
+  const HttpResult too_big = env.client().Send("POST", "/v1/staffing/adherence", huge, headers);
+  EXPECT_EQ(too_big.status, 413) << too_big.body.substr(0, 200);
+}
+
+TEST(StaffingAdherence, OnlySupervisorsMayCallIt) {
+  for (Role role : {Role::kMember, Role::kAgent, Role::kPharmacist, Role::kPrivacyOfficer, Role::kAdmin}) {
+    SCOPED_TRACE(std::string(ToString(role)));
+    const HttpResult r = Adherence(OneAgent(ScriptedDay()), role);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(r.error_code(), "forbidden");
+  }
+  auto& env = E2e::Get();
+  EXPECT_EQ(env.client().Post("/v1/staffing/adherence", OneAgent(ScriptedDay())).status, 401);
+  EXPECT_EQ(Adherence(OneAgent(ScriptedDay())).status, 200);
 }
 
 // ---- configuration --------------------------------------------------------------
