@@ -153,6 +153,8 @@ Json DaySchema() {
 constexpr std::size_t kMaxAdherenceAgents = 500;
 constexpr std::size_t kMaxStateChangesPerAgent = 2000;
 constexpr std::size_t kMaxAgentIdBytes = 64;
+// A shift has a handful of breaks; the bound also keeps the domain's pairwise overlap check small.
+constexpr std::size_t kMaxBreaksPerShift = 32;
 constexpr std::int64_t kMaxBreakMinutes = 16 * 60;  // no break outlasts the longest shift
 
 // The band (PRODUCT.md §9, 90–95%): the domain's documented default.
@@ -194,7 +196,7 @@ Result<AgentShift> ReadShift(JsonObject& agent) {
   AgentShift shift;
   RXD_ASSIGN_OR_RETURN(shift.start, InstantField(obj, "start"));
   RXD_ASSIGN_OR_RETURN(shift.end, InstantField(obj, "end"));
-  RXD_ASSIGN_OR_RETURN(const Json* breaks, ArrayField(obj, "breaks", kMaxStateChangesPerAgent, false));
+  RXD_ASSIGN_OR_RETURN(const Json* breaks, ArrayField(obj, "breaks", kMaxBreaksPerShift, false));
   RXD_TRY(obj.NoOtherFields());
   if (breaks == nullptr) return shift;
   for (std::size_t i = 0; i < breaks->size(); ++i) {
@@ -299,7 +301,10 @@ Json AdherenceRequestSchema() {
       {{"start", instant}, {"minutes", IntegerSchema(1, kMaxBreakMinutes)}, {"kind", EnumSchema({"break", "lunch"})}},
       {"start", "minutes"});
   const Json shift = ObjectSchema(
-      {{"start", instant}, {"end", instant}, {"breaks", {{"type", "array"}, {"items", brk}}}}, {"start", "end"});
+      {{"start", instant},
+       {"end", instant},
+       {"breaks", {{"type", "array"}, {"items", brk}, {"maxItems", static_cast<int>(kMaxBreaksPerShift)}}}},
+      {"start", "end"});
   const Json change = ObjectSchema(
       {{"at", instant}, {"state", EnumSchema({"available", "busy", "wrap_up", "break", "offline"})}}, {"at", "state"});
   const Json agent = ObjectSchema(

@@ -507,10 +507,16 @@ TEST(StaffingAdherence, ShiftsAndBreaksAtTheirEdgesAreAccepted) {
       AgentBody("touching", "13:00", "14:00", {Break("13:30", 15), Break("13:45", 15, "lunch")},
                 States({{"13:00", "available"}, {"13:30", "break"}})),
   });
+  // 32 one-minute breaks back to back, the most a shift may list.
+  Json breaks = Json::array();
+  for (int i = 0; i < 32; ++i) breaks.push_back(Break("13:" + std::string(i < 10 ? "0" : "") + std::to_string(i), 1));
+  agents.push_back(
+      AgentBody("thirty-two-breaks", "13:00", "14:00", breaks, States({{"13:00", "break"}, {"13:32", "available"}})));
   const HttpResult r = Adherence({{"agents", agents}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["agents"][0]["scheduled_minutes"], 960);
   EXPECT_EQ(r.json()["agents"][1]["adherent_minutes"], 60);
+  EXPECT_EQ(r.json()["agents"][2]["adherent_minutes"], 60);
 }
 
 TEST(StaffingAdherence, FiveHundredAgentsWithTwoThousandChangesAtTheLimits) {
@@ -575,6 +581,10 @@ TEST(StaffingAdherence, EachBadFieldIsRefusedByItsPath) {
       {"agents[1].shift.breaks[0].start", second([](Json& a) { a["shift"]["breaks"][0]["start"] = At("16:50"); })},
       {"agents[1].shift.breaks[1].start",
        second([](Json& a) { a["shift"]["breaks"].push_back(Break("15:14", 10)); })},  // overlaps by one minute
+      {"agents[1].shift.breaks", second([](Json& a) {
+         a["shift"]["breaks"] = Json::array();
+         for (int i = 0; i < 33; ++i) a["shift"]["breaks"].push_back(Break("13:00", 1));  // 33 breaks
+       })},
       {"agents[1].states", second([](Json& a) { a.erase("states"); })},
       {"agents[1].states", second([](Json& a) { a["states"] = "available"; })},
       {"agents[1].states[2]", second([](Json& a) { a["states"][2] = nullptr; })},
