@@ -95,9 +95,10 @@ with open(sys.argv[2], "w") as f:
     f.write("rx = {" + ",".join('"%s"' % r for r in rows) + "}\n")
 print("eligible-looking prescriptions for the refill run:", len(rows))
 PY
-AGENT_TOTP=$("$BIN" user totp --username agent.demo --data-dir "$WORK/data")
-AGENT=$(curl -sf -X POST "$URL/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"agent.demo\",\"password\":\"rxdesk-demo-2026\",\"totp\":\"$AGENT_TOTP\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+# A pharmacist places them: agents would need a verified contact per member (identity gate).
+STAFF_TOTP=$("$BIN" user totp --username pharmacist.demo --data-dir "$WORK/data")
+STAFF=$(curl -sf -X POST "$URL/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"pharmacist.demo\",\"password\":\"rxdesk-demo-2026\",\"totp\":\"$STAFF_TOTP\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 cat >>"$WORK/rx.lua" <<LUA
 local counter = 0
 local thread_id = 0
@@ -108,7 +109,7 @@ request = function()
   counter = counter + 1
   if i > #rx then i = (i - 1) % #rx + 1 end
   local body = '{"rx_number":"' .. rx[i] .. '"}'
-  return wrk.format("POST", "/v1/refills", {["Authorization"] = "Bearer $AGENT", ["Content-Type"] = "application/json",
+  return wrk.format("POST", "/v1/refills", {["Authorization"] = "Bearer $STAFF", ["Content-Type"] = "application/json",
     ["Idempotency-Key"] = "bench-" .. tid .. "-" .. counter}, body)
 end
 LUA
