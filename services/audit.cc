@@ -19,6 +19,20 @@ AuditEntry MakeAudit(const Caller& caller, Instant at, std::string action, std::
   return e;
 }
 
+AuditEntry MakeSystemAudit(Instant at, std::string action, std::string record_type, std::string record_id,
+                           std::string request_id, std::string outcome) {
+  AuditEntry e;
+  e.at = at;
+  e.actor_id = "system";
+  e.actor_role = "system";
+  e.action = std::move(action);
+  e.record_type = std::move(record_type);
+  e.record_id = std::move(record_id);
+  e.request_id = std::move(request_id);
+  e.outcome = std::move(outcome);
+  return e;
+}
+
 Status AuditAlone(Store& store, const AuditEntry& entry) {
   return store.Write([&](WriteContext& w) { return w.audit.Append(w.conn, entry); });
 }

@@ -12,6 +12,10 @@ namespace rxdesk {
 AuditEntry MakeAudit(const Caller& caller, Instant at, std::string action, std::string record_type,
                      std::string record_id, std::string member_id, std::string outcome = "ok");
 
+// An entry for a job the system runs on its own (retention, key rotation): actor "system".
+AuditEntry MakeSystemAudit(Instant at, std::string action, std::string record_type, std::string record_id,
+                           std::string request_id, std::string outcome);
+
 // Commits one audit entry on its own (reads and refusals). The caller must not
 // return the data it audits unless this succeeded.
 Status AuditAlone(Store& store, const AuditEntry& entry);

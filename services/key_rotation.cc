@@ -1,5 +1,7 @@
 #include "services/key_rotation.h"
 
+#include "services/audit.h"
+
 #include <algorithm>
 #include <set>
 
@@ -38,20 +40,6 @@ Blob KeyIdBytes(std::uint32_t key_id) {
 std::string Column(std::string_view field) { return std::string(field) + "_enc"; }
 
 std::string_view AdTable(const SealedTable& t) { return t.ad_table.empty() ? t.table : t.ad_table; }
-
-AuditEntry SystemEntry(Instant at, std::string action, std::string record_type, std::string record_id,
-                       const std::string& run_id, std::string outcome) {
-  AuditEntry e;
-  e.at = at;
-  e.actor_id = "system";
-  e.actor_role = "system";
-  e.action = std::move(action);
-  e.record_type = std::move(record_type);
-  e.record_id = std::move(record_id);
-  e.request_id = run_id;
-  e.outcome = std::move(outcome);
-  return e;
-}
 
 }  // namespace
 
@@ -161,7 +149,7 @@ Result<KeyRotation::Batch> KeyRotation::RunBatch(const SealedTable& t, const std
     if (batch.rows_changed == 0) return OkStatus();
     // One entry per batch, in the batch's transaction: re-encryption is one system
     // action over many records, and the entry names their range (ids only).
-    return w.audit.Append(w.conn, SystemEntry(clock_.Now(), "keys.reencrypt", std::string(t.table),
+    return w.audit.Append(w.conn, MakeSystemAudit(clock_.Now(), "keys.reencrypt", std::string(t.table),
                                               first_changed + ".." + last_changed, run_id, "ok"));
   });
   if (!s.ok()) return s.error();
@@ -205,7 +193,7 @@ Result<KeyRotationReport> KeyRotation::Run(const std::string& run_id,
 }
 
 Status KeyRotation::AuditRun(const std::string& run_id, std::string action, std::string outcome) const {
-  const AuditEntry entry = SystemEntry(clock_.Now(), std::move(action), "data_key",
+  const AuditEntry entry = MakeSystemAudit(clock_.Now(), std::move(action), "data_key",
                                        std::to_string(vault_.current_key_id()), run_id, std::move(outcome));
   return store_.Write([&](WriteContext& w) { return w.audit.Append(w.conn, entry); });
 }

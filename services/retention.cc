@@ -1,5 +1,7 @@
 #include "services/retention.h"
 
+#include "services/audit.h"
+
 #include "infra/ids.h"
 #include "infra/log.h"
 #include "store/audit_log.h"
@@ -25,20 +27,6 @@ class AuditLogTarget final : public RetentionTarget {
  private:
   int days_;
 };
-
-AuditEntry SystemEntry(Instant at, const std::string& request_id, std::string action, std::string record_type,
-                       std::string outcome) {
-  AuditEntry e;
-  e.at = at;
-  e.actor_id = "system";
-  e.actor_role = "system";
-  e.action = std::move(action);
-  e.record_type = std::move(record_type);
-  e.record_id = "-";
-  e.request_id = request_id;
-  e.outcome = std::move(outcome);
-  return e;
-}
 
 // Takes or renews the lease: free, expired, or already ours. With `run_on` (the
 // daily job), only if no run has completed on that local day yet: another node
@@ -124,8 +112,8 @@ Result<RetentionRunReport> RetentionService::Run(const RetentionRunOptions& opti
             if (!held) return MakeError("retention_running", "the retention lease was lost to another holder");
             RXD_ASSIGN_OR_RETURN(removed, target->RemoveExpired(w, cutoff, policy_.batch_size, now));
             if (removed == 0) return OkStatus();
-            return w.audit.Append(w.conn, SystemEntry(now, request_id, "retention.remove", k.kind,
-                                                      "ok:removed=" + std::to_string(removed)));
+            return w.audit.Append(w.conn, MakeSystemAudit(now, "retention.remove", k.kind, "-", request_id,
+                                                          "ok:removed=" + std::to_string(removed)));
           }));
           k.removed += removed;
         }
@@ -136,7 +124,7 @@ Result<RetentionRunReport> RetentionService::Run(const RetentionRunOptions& opti
     completed = true;
     const std::string outcome = std::string(options.dry_run ? "ok:dry_run:" : "ok:") + Counts(report);
     return store_.Write([&](WriteContext& w) {
-      return w.audit.Append(w.conn, SystemEntry(clock_.Now(), request_id, "retention.run", "retention", outcome));
+      return w.audit.Append(w.conn, MakeSystemAudit(clock_.Now(), "retention.run", "retention", "-", request_id, outcome));
     });
   }();
 
