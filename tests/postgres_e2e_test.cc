@@ -239,6 +239,16 @@ TEST_F(PostgresEndToEnd, MigrateSeedServeAndTheWholeCareFlowWorkOverHttp) {
   const CommandResult verify = Run({"audit", "verify"}, NodeDir("admin"));
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("chain intact"), std::string::npos) << verify.out;
+
+  // A dump of the database (what a stolen backup holds) shows none of the member's PHI.
+  const CommandResult dump = RunCommand({TestPostgres::BinDir() + "/pg_dump", "--dbname=" + conninfo_});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  ASSERT_NE(dump.out.find("CREATE TABLE public.members"), std::string::npos);  // a real dump
+  for (const std::string& phi : {m["last_name"].get<std::string>(), m["email"].get<std::string>(),
+                                m["phone"].get<std::string>(), m["address"]["line1"].get<std::string>(),
+                                m["date_of_birth"].get<std::string>()}) {
+    EXPECT_EQ(dump.out.find(phi), std::string::npos) << "found in the dump: a PHI value of the test member";
+  }
 }
 
 TEST_F(PostgresEndToEnd, TheEnvironmentSelectsPostgresAsTheConfigFileDoes) {
