@@ -5,7 +5,9 @@
 // everywhere; another member's token never reads a member's records.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <regex>
+#include <set>
 
 #include "infra/crypto.h"
 #include "domain/time.h"
@@ -29,6 +31,25 @@ std::string Upper(std::string s) {
   return s;
 }
 
+// Calls fn(path, VERB, allowed roles) for every operation of the published OpenAPI document.
+void ForEachOperation(const std::function<void(const std::string&, const std::string&, const std::set<std::string>&)>& fn) {
+  const auto doc = E2e::Get().client().Get("/v1/openapi.json").json();
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      std::set<std::string> allowed;
+      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
+      fn(path, Upper(method), allowed);
+    }
+  }
+}
+
+// Sends VERB to target with a JSON body ("{}" unless GET), as the token's holder when one is given.
+HttpResult Call(const std::string& verb, const std::string& target, const std::string& token = "") {
+  std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"}};
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  return E2e::Get().client().Send(verb, target, verb == "GET" ? "" : "{}", headers);
+}
+
 TEST(Authorization, EveryRouteDeclaresWhoMayCallIt) {
   auto& env = E2e::Get();
   const auto doc = env.client().Get("/v1/openapi.json").json();
@@ -45,29 +66,19 @@ TEST(Authorization, EveryRouteDeclaresWhoMayCallIt) {
 
 TEST(Authorization, EveryRoleOutsideARouteRuleIsRefusedAndNoTokenIsUnauthenticated) {
   auto& env = E2e::Get();
-  const auto doc = env.client().Get("/v1/openapi.json").json();
   int refusals_checked = 0;
-  for (const auto& [path, methods] : doc["paths"].items()) {
-    for (const auto& [method, op] : methods.items()) {
-      std::set<std::string> allowed;
-      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
-      if (allowed.count("public")) continue;
-      const std::string target = FillPath(path);
-      const std::string verb = Upper(method);
-      const HttpResult anonymous = env.client().Send(verb, target, verb == "GET" ? "" : "{}",
-                                                     {{"Content-Type", "application/json"}});
-      EXPECT_EQ(anonymous.status, 401) << verb << " " << path;
-      for (Role role : kAllRoles) {
-        if (allowed.count(std::string(ToString(role)))) continue;
-        const HttpResult r = env.client().Send(verb, target, verb == "GET" ? "" : "{}",
-                                               {{"Content-Type", "application/json"},
-                                                {"Authorization", "Bearer " + env.Token(role)}});
-        EXPECT_EQ(r.status, 403) << ToString(role) << " on " << verb << " " << path << ": " << r.body;
-        EXPECT_EQ(r.error_code(), "forbidden");
-        ++refusals_checked;
-      }
+  ForEachOperation([&](const std::string& path, const std::string& verb, const std::set<std::string>& allowed) {
+    if (allowed.count("public")) return;
+    const std::string target = FillPath(path);
+    EXPECT_EQ(Call(verb, target).status, 401) << verb << " " << path;
+    for (Role role : kAllRoles) {
+      if (allowed.count(std::string(ToString(role)))) continue;
+      const HttpResult r = Call(verb, target, env.Token(role));
+      EXPECT_EQ(r.status, 403) << ToString(role) << " on " << verb << " " << path << ": " << r.body;
+      EXPECT_EQ(r.error_code(), "forbidden");
+      ++refusals_checked;
     }
-  }
+  });
   EXPECT_GE(refusals_checked, 30);
 }
 
@@ -94,23 +105,16 @@ TEST(Authorization, ExpiredAndRevokedTokensAreRefusedOnEveryRoute) {
   const std::string expired = ExpiredMemberToken();
   const std::string revoked = env.Login("supervisor.demo", kDemoPassword, true);
   ASSERT_EQ(env.client().Post("/v1/auth/logout", nlohmann::json::object(), revoked).status, 204);
-  const auto doc = env.client().Get("/v1/openapi.json").json();
   int checked = 0;
-  for (const auto& [path, methods] : doc["paths"].items()) {
-    for (const auto& [method, op] : methods.items()) {
-      std::set<std::string> allowed;
-      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
-      if (allowed.count("public")) continue;
-      const std::string verb = Upper(method);
-      for (const std::string& token : {expired, revoked}) {
-        const HttpResult r = env.client().Send(verb, FillPath(path), verb == "GET" ? "" : "{}",
-                                               {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
-        EXPECT_EQ(r.status, 401) << verb << " " << path;
-        EXPECT_EQ(r.error_code(), "unauthenticated") << verb << " " << path;
-        ++checked;
-      }
+  ForEachOperation([&](const std::string& path, const std::string& verb, const std::set<std::string>& allowed) {
+    if (allowed.count("public")) return;
+    for (const std::string& token : {expired, revoked}) {
+      const HttpResult r = Call(verb, FillPath(path), token);
+      EXPECT_EQ(r.status, 401) << verb << " " << path;
+      EXPECT_EQ(r.error_code(), "unauthenticated") << verb << " " << path;
+      ++checked;
     }
-  }
+  });
   EXPECT_GE(checked, 40);
 }
 
@@ -133,31 +137,24 @@ TEST(Authorization, AnotherMembersTokenNeverReadsAMembersRecords) {
   const auto orders = env.client().Get("/v1/members/" + id + "/orders", env.Token(Role::kMember)).json()["items"];
   ASSERT_FALSE(rxs.empty());
   const std::string rx = rxs[0]["rx_number"];
-  const auto doc = env.client().Get("/v1/openapi.json").json();
   int checked = 0;
-  for (const auto& [path, methods] : doc["paths"].items()) {
-    for (const auto& [method, op] : methods.items()) {
-      std::set<std::string> allowed;
-      for (const auto& r : op["x-roles"]) allowed.insert(r.get<std::string>());
-      if (!allowed.count("member") || path.find('{') == std::string::npos) continue;
-      std::string target = path;
-      if (path.find("{rx_number}") != std::string::npos) {
-        target = std::regex_replace(path, std::regex("\\{rx_number\\}"), rx);
-      } else if (path.rfind("/v1/members/{id}", 0) == 0) {
-        target = std::regex_replace(path, std::regex("\\{id\\}"), id);
-      } else if (path.rfind("/v1/orders/{id}", 0) == 0 && !orders.empty()) {
-        target = std::regex_replace(path, std::regex("\\{id\\}"), orders[0]["id"].get<std::string>());
-      } else {
-        continue;
-      }
-      const std::string verb = Upper(method);
-      const HttpResult r = env.client().Send(verb, target, verb == "GET" ? "" : "{}",
-                                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + intruder}});
-      EXPECT_TRUE(r.status == 404 || r.status == 400) << verb << " " << path << ": " << r.status << " " << r.body;
-      EXPECT_EQ(r.body.find(id), std::string::npos) << verb << " " << path;
-      ++checked;
+  ForEachOperation([&](const std::string& path, const std::string& verb, const std::set<std::string>& allowed) {
+    if (!allowed.count("member") || path.find('{') == std::string::npos) return;
+    std::string target;
+    if (path.find("{rx_number}") != std::string::npos) {
+      target = std::regex_replace(path, std::regex("\\{rx_number\\}"), rx);
+    } else if (path.rfind("/v1/members/{id}", 0) == 0) {
+      target = std::regex_replace(path, std::regex("\\{id\\}"), id);
+    } else if (path.rfind("/v1/orders/{id}", 0) == 0 && !orders.empty()) {
+      target = std::regex_replace(path, std::regex("\\{id\\}"), orders[0]["id"].get<std::string>());
+    } else {
+      return;
     }
-  }
+    const HttpResult r = Call(verb, target, intruder);
+    EXPECT_TRUE(r.status == 404 || r.status == 400) << verb << " " << path << ": " << r.status << " " << r.body;
+    EXPECT_EQ(r.body.find(id), std::string::npos) << verb << " " << path;
+    ++checked;
+  });
   EXPECT_GE(checked, 6);
 }
 
