@@ -43,4 +43,4 @@ format:
 	find domain infra store services api app bench tests -name '*.h' -o -name '*.cc' | xargs -r clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz
