@@ -11,12 +11,16 @@
 #include "infra/crypto.h"
 #include "store/audit_coverage.h"
 #include "store/migrations.h"
+#include "tests/support/postgres_schema.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/server_process.h"
 
 namespace rxdesk {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FreshPostgresSchema;
+using testing::TempDir;
 using testing::TestPostgres;
 
 template <typename R>
@@ -56,50 +60,12 @@ AuditEntry Entry(const char* at, std::string action = "member.read", std::string
   return e;
 }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "rxdesk-audit-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// A schema of its own on the shared server (prefix "audit_": db_test.cc uses "test_").
-std::string FreshPostgresSchema() {
-  static int schemas = 0;
-  TestPostgres& pg = TestPostgres::Shared();
-  if (!pg.ok()) {
-    ADD_FAILURE() << pg.error();
-    return "";
-  }
-  auto admin = OpenPostgres({.conninfo = pg.conninfo()});
-  if (!admin.ok()) {
-    ADD_FAILURE() << Describe(admin);
-    return "";
-  }
-  const std::string schema = "audit_" + std::to_string(getpid()) + "_" + std::to_string(++schemas);
-  const Status created = (*admin)->ExecScript("CREATE SCHEMA " + schema);
-  if (!created.ok()) {
-    ADD_FAILURE() << Describe(created);
-    return "";
-  }
-  return pg.conninfo() + " options='-c search_path=" + schema + "'";
-}
-
 class AuditLogTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres) {
       if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-      const std::string conninfo = FreshPostgresSchema();
+      const std::string conninfo = FreshPostgresSchema("audit");
       ASSERT_FALSE(conninfo.empty());
       auto c = OpenPostgres({.conninfo = conninfo});
       ASSERT_TRUE(c.ok()) << Describe(c);
@@ -174,7 +140,7 @@ class AuditLogTest : public ::testing::TestWithParam<Dialect> {
     ASSERT_TRUE(s.ok()) << Describe(s);
   }
 
-  ScratchDir dir_;
+  TempDir dir_;
   std::unique_ptr<Connection> conn_;
 };
 

@@ -16,12 +16,16 @@
 #include <limits>
 #include <random>
 
+#include "tests/support/postgres_schema.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/server_process.h"
 
 namespace rxdesk {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FreshPostgresSchema;
+using testing::TempDir;
 using testing::TestPostgres;
 
 // A secret no error message may ever contain (messages go to logs).
@@ -32,52 +36,12 @@ std::string Describe(const R& r) {
   return r.ok() ? std::string("ok") : r.error().code + ": " + r.error().message;
 }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "rxdesk-db-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Isolation on the one shared server: each test gets a new schema that its
-// connections put first on the search_path (much faster than CREATE DATABASE).
-// Returns the conninfo, or "" after recording a failure.
-std::string FreshPostgresSchema() {
-  static int schemas = 0;
-  TestPostgres& pg = TestPostgres::Shared();
-  if (!pg.ok()) {
-    ADD_FAILURE() << pg.error();
-    return "";
-  }
-  auto admin = OpenPostgres({.conninfo = pg.conninfo()});
-  if (!admin.ok()) {
-    ADD_FAILURE() << Describe(admin);
-    return "";
-  }
-  const std::string schema = "test_" + std::to_string(++schemas);
-  const Status created = (*admin)->ExecScript("CREATE SCHEMA " + schema);
-  if (!created.ok()) {
-    ADD_FAILURE() << Describe(created);
-    return "";
-  }
-  return pg.conninfo() + " options='-c search_path=" + schema + "'";
-}
-
 class DbTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres) {
       if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-      conninfo_ = FreshPostgresSchema();
+      conninfo_ = FreshPostgresSchema("test");
       ASSERT_FALSE(conninfo_.empty());
     } else {
       ASSERT_FALSE(dir_.path().empty());
@@ -123,7 +87,7 @@ class DbTest : public ::testing::TestWithParam<Dialect> {
     return rows.ok() ? (*rows)[0].Int(0) : -1;
   }
 
-  ScratchDir dir_;
+  TempDir dir_;
   std::string path_;
   std::string conninfo_;
   std::unique_ptr<Connection> conn_;
@@ -507,7 +471,7 @@ class SqliteTest : public ::testing::Test {
     const Value& v = (*rows)[0].at(0);
     return v.is_int() ? std::to_string(v.AsInt()) : v.AsText();
   }
-  ScratchDir dir_;
+  TempDir dir_;
 };
 
 TEST_F(SqliteTest, JournalModeIsWalAndForeignKeysAreOn) {
@@ -652,7 +616,7 @@ class PostgresTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    conninfo_ = FreshPostgresSchema();
+    conninfo_ = FreshPostgresSchema("test");
     ASSERT_FALSE(conninfo_.empty());
     conn_ = Open();
     ASSERT_NE(conn_, nullptr);
