@@ -7,6 +7,7 @@
 
 #include "api/json_body.h"
 #include "api/metrics.h"
+#include "api/response.h"
 #include "api/router.h"
 #include "domain/clock.h"
 #include "domain/staffing_plan.h"
@@ -69,6 +70,15 @@ Json AddressSchema();
 
 // ?limit= (default 50, 1–500) and ?cursor= of list endpoints.
 Result<std::pair<int, std::string>> PageParams(const HttpRequest& request);
+
+// A page of a list as API.md shapes it: {"items": [...], "next_cursor": string|null}.
+template <typename T, typename ToJson>
+HttpResponse PageResponse(const Page<T>& page, ToJson&& to_json) {
+  Json items = Json::array();
+  for (const T& item : page.items) items.push_back(to_json(item));
+  return JsonResponse(200, Json{{"items", std::move(items)},
+                                {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+}
 
 // Helpers shared by the route files.
 Caller CallerOf(const RouteContext& ctx);

@@ -141,10 +141,7 @@ void Api::AddContactRoutes() {
                 filter.limit = page_params.first;
                 filter.cursor = page_params.second;
                 RXD_ASSIGN_OR_RETURN(Page<Contact> page, contacts.List(CallerOf(ctx), filter));
-                Json items = Json::array();
-                for (const Contact& c : page.items) items.push_back(render(c));
-                return JsonResponse(
-                    200, Json{{"items", items}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+                return PageResponse(page, [&](const Contact& c) { return render(c); });
               }));
 
   router_.Add({.method = "GET",

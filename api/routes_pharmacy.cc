@@ -213,10 +213,7 @@ void Api::AddPrescriptionRoutes() {
         RXD_ASSIGN_OR_RETURN(auto page_params, PageParams(ctx.request));
         RXD_ASSIGN_OR_RETURN(Page<PrescriptionRecord> page,
                              rxs.ListForMember(CallerOf(ctx), ctx.Param(0), page_params.first, page_params.second));
-        Json items = Json::array();
-        for (const auto& p : page.items) items.push_back(PrescriptionJson(p));
-        return JsonResponse(
-            200, Json{{"items", items}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+        return PageResponse(page, [&](const auto& p) { return PrescriptionJson(p); });
       }));
 
   router_.Add({.method = "GET",
@@ -369,10 +366,7 @@ void Api::AddOrderRoutes() {
         RXD_ASSIGN_OR_RETURN(auto page_params, PageParams(ctx.request));
         RXD_ASSIGN_OR_RETURN(Page<OrderRecord> page,
                              orders.ListForMember(CallerOf(ctx), ctx.Param(0), page_params.first, page_params.second));
-        Json items = Json::array();
-        for (const auto& o : page.items) items.push_back(OrderJson(o));
-        return JsonResponse(
-            200, Json{{"items", items}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+        return PageResponse(page, [&](const auto& o) { return OrderJson(o); });
       }));
 
   router_.Add({.method = "GET",

@@ -307,10 +307,7 @@ void Api::AddPrivacyRoutes() {
         q.outcome = outcome.value_or("");
         q.limit = limit.value_or(50);
         RXD_ASSIGN_OR_RETURN(Page<AuditRecord> page, privacy.SearchAudit(CallerOf(ctx), q, cursor.value_or("")));
-        Json items = Json::array();
-        for (const AuditRecord& r : page.items) items.push_back(AuditItemJson(r));
-        return JsonResponse(
-            200, Json{{"items", items}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+        return PageResponse(page, [&](const AuditRecord& r) { return AuditItemJson(r); });
       }));
 
   router_.Add({.method = "POST",
@@ -417,10 +414,7 @@ void Api::AddPrivacyRoutes() {
         RXD_ASSIGN_OR_RETURN(Page<Incident> page,
                              privacy.ListIncidents(CallerOf(ctx), status, page_params.first, page_params.second));
         const Date today = deps_.zone.LocalDate(deps_.clock.Now());
-        Json items = Json::array();
-        for (const Incident& i : page.items) items.push_back(IncidentSummaryJson(i, today));
-        return JsonResponse(
-            200, Json{{"items", items}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+        return PageResponse(page, [&](const Incident& i) { return IncidentSummaryJson(i, today); });
       }));
 
   router_.Add({.method = "GET",
