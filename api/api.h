@@ -81,6 +81,8 @@ HttpResponse PageResponse(const Page<T>& page, ToJson&& to_json) {
 }
 
 // Helpers shared by the route files.
+// null for an empty (absent) text, else the text.
+inline Json NullOr(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
 Caller CallerOf(const RouteContext& ctx);
 // Parses the body as a JSON object; a malformed body is an invalid_request response.
 Result<JsonObject> BodyOf(const RouteContext& ctx);

@@ -35,8 +35,6 @@ Json ContactSchema() {
        {"closed_at", {{"type", {"string", "null"}}}}});
 }
 
-Json NullOr(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
-
 Json ContactJson(const Contact& c, const VerificationPolicy& policy, const std::optional<MaskedIdentity>& masked) {
   const bool verified = c.verification.status == VerificationStatus::kVerified;
   Json j = {{"id", c.id},

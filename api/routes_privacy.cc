@@ -17,8 +17,6 @@ const std::vector<Role> kOfficer = {Role::kPrivacyOfficer};
 constexpr std::size_t kMaxShortText = 200;  // reported_by
 constexpr std::size_t kMaxLongText = 4000;  // summary, risk factors, resolution
 
-Json NullOr(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
-
 Json NullableString() { return {{"type", {"string", "null"}}}; }
 
 Json PagedSchema(Json item) {
@@ -211,26 +209,20 @@ Json IncidentJson(const Incident& i, Date today) {
     history.push_back(
         {{"from_status", NullOr(h.from_status)}, {"to_status", h.to_status}, {"at", h.at}, {"actor_id", h.actor_id}});
   }
-  return Json{{"id", i.id},
-              {"reference", i.reference},
-              {"status", ToString(i.status)},
-              {"discovered_at", i.discovered_at},
-              {"notification_due_on", FormatDate(i.notification_due_on)},
-              {"notification_overdue", Overdue(i, today)},
-              {"reported_by", i.reported_by},
-              {"summary", i.summary},
-              {"phi_involved", NullOr(i.phi_involved)},
-              {"unauthorized_person", NullOr(i.unauthorized_person)},
-              {"phi_acquired_or_viewed", i.phi_acquired_or_viewed},
-              {"mitigation", NullOr(i.mitigation)},
-              {"notified_at", NullOr(i.notified_at)},
-              {"resolution", NullOr(i.resolution)},
-              {"closed_at", NullOr(i.closed_at)},
-              {"affected_member_ids", i.affected_member_ids},
-              {"created_by", i.created_by},
-              {"created_at", i.created_at},
-              {"updated_at", i.updated_at},
-              {"history", history}};
+  // The summary's fields, with the affected members listed rather than counted.
+  Json j = IncidentSummaryJson(i, today);
+  j.erase("affected_member_count");
+  j.update(Json{{"reported_by", i.reported_by},
+                {"summary", i.summary},
+                {"phi_involved", NullOr(i.phi_involved)},
+                {"unauthorized_person", NullOr(i.unauthorized_person)},
+                {"phi_acquired_or_viewed", i.phi_acquired_or_viewed},
+                {"mitigation", NullOr(i.mitigation)},
+                {"resolution", NullOr(i.resolution)},
+                {"affected_member_ids", i.affected_member_ids},
+                {"created_by", i.created_by},
+                {"history", history}});
+  return j;
 }
 
 Json IncidentFieldsSchema() {
