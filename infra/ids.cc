@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <mutex>
 
 #include "infra/crypto.h"
 
@@ -44,12 +45,31 @@ std::string NewId(std::uint64_t unix_ms, std::span<const std::uint8_t, kIdRandom
 }
 
 std::string NewId() {
+  // Monotonic within this process (as ULID's monotonic mode): an id made in the
+  // same millisecond as the one before it, or while the clock stepped back,
+  // keeps that millisecond and adds one to its random part, so the ids one
+  // process makes sort in the order it made them (e.g. an order's events).
+  static std::mutex mu;
+  static std::uint64_t last_ms = 0;
+  static std::array<std::uint8_t, kIdRandomBytes> last_random{};
   const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  const std::int64_t ms = now.time_since_epoch().count();
+  const std::int64_t signed_ms = now.time_since_epoch().count();
+  std::uint64_t ms = signed_ms < 0 ? 0 : static_cast<std::uint64_t>(signed_ms);
   std::array<std::uint8_t, kIdRandomBytes> random;
   InitCrypto();
   randombytes_buf(random.data(), random.size());
-  return NewId(ms < 0 ? 0 : static_cast<std::uint64_t>(ms), random);
+  std::lock_guard lock(mu);
+  if (ms <= last_ms) {
+    ms = last_ms;
+    random = last_random;
+    // +1 on the 80-bit big-endian number; on overflow (never in practice) move to the next millisecond.
+    std::size_t i = random.size();
+    while (i > 0 && ++random[i - 1] == 0) --i;
+    if (i == 0) ++ms;
+  }
+  last_ms = ms;
+  last_random = random;
+  return NewId(ms, random);
 }
 
 bool IsValidId(std::string_view text) {

@@ -28,6 +28,7 @@ std::string NewId(std::uint64_t unix_ms, std::span<const std::uint8_t, kIdRandom
 
 // A new id from the system clock and the CSPRNG. This is the edge where ids
 // touch the real clock; code that must be reproducible passes time and randomness in.
+// Ids one process makes sort in the order it made them, even within a millisecond.
 std::string NewId();
 
 // True for exactly 26 upper-case Crockford base32 characters (0-9, A-Z
