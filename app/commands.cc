@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <thread>
@@ -13,14 +15,12 @@
 #include "app/runtime.h"
 #include "app/seed.h"
 #include "infra/log.h"
+#include "infra/totp.h"
 #include "services/privacy_service.h"
 #include "services/retention.h"
 #include "store/audit_coverage.h"
 #include "store/audit_log.h"
 #include "store/migrations.h"
-#include "infra/totp.h"
-#include <chrono>
-#include <cstdio>
 
 namespace rxdesk {
 namespace {
@@ -92,8 +92,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   PrivacyService privacy(*r.store, *r.vault, r.clock, *r.zone, r.config.privacy);
   RetentionService retention(*r.store, r.clock, DefaultRetentionTargets(r.config.retention), r.config.retention,
                              ProcessName());
-  Api api(
-      {*r.store, r.clock, *r.zone, auth, members, contacts, pharmacy, metrics, privacy, *r.vault, r.config.staffing});
+  ApiDeps deps{*r.store, r.clock, *r.zone, auth,     members,          contacts,
+               pharmacy, metrics, privacy, *r.vault, r.config.staffing};
+  // Contact-center services join here (optional members of ApiDeps).
+  Api api(deps);
 
   HttpServerOptions options;
   options.host = listen->host;
@@ -118,8 +120,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
     LogInfo("shutdown", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.Stop();
   });
-  LogInfo("listening", {{"address", options.host}, {"port", server.port()}, {"tls", !tls->cert_file.empty()},
-                        {"store", r.config.store.backend}, {"schema_version", LatestSchemaVersion()}});
+  LogInfo("listening", {{"address", options.host},
+                        {"port", server.port()},
+                        {"tls", !tls->cert_file.empty()},
+                        {"store", r.config.store.backend},
+                        {"schema_version", LatestSchemaVersion()}});
   // The daily retention job (docs/privacy.md): one node at a time, through a lease row.
   RetentionScheduler daily_retention(retention, *r.zone);
   daily_retention.Start();
@@ -237,10 +242,12 @@ int RunSeed(const CommonFlags& common, const SeedFlags& flags, char** environ) {
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("seeded %d members, %d prescriptions, %d fills, %d orders in %.1f s\n", report->members,
               report->prescriptions, report->fills, report->orders, s);
-  std::printf("\ndemo accounts (password for all: %s):\n", report->accounts.empty() ? "" : report->accounts[0].password.c_str());
+  std::printf("\ndemo accounts (password for all: %s):\n",
+              report->accounts.empty() ? "" : report->accounts[0].password.c_str());
   for (const auto& a : report->accounts) {
-    const std::string totp =
-        a.totp_secret_base32.empty() ? "" : "2FA code: rxdesk user totp --username " + a.username + " --data-dir " + common.data_dir;
+    const std::string totp = a.totp_secret_base32.empty() ? ""
+                                                          : "2FA code: rxdesk user totp --username " + a.username +
+                                                                " --data-dir " + common.data_dir;
     std::printf("  %-16s %-16s %s\n", a.username.c_str(), a.role.c_str(), totp.c_str());
   }
   return 0;
