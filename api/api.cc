@@ -87,6 +87,12 @@ Api::Api(ApiDeps deps)
   AddPrivacyRoutes();
   AddContactRoutes();
   AddStaffingRoutes();
+  AddContactCenterRoutes();
+  AddNotificationRoutes();
+  AddChannelRoutes();
+  AddVoiceRoutes();
+  AddChatRoutes();
+  AddDeskRoutes();
 }
 
 HttpResponse Api::Handle(HttpRequest& request) {

@@ -10,16 +10,27 @@
 #include "api/response.h"
 #include "api/router.h"
 #include "domain/clock.h"
+#include "domain/official_channels.h"
 #include "domain/staffing_plan.h"
 #include "domain/zone.h"
 #include "services/auth_service.h"
+#include "services/channels.h"
+#include "services/chat_service.h"
 #include "services/contact_service.h"
 #include "services/member_service.h"
+#include "services/message_service.h"
+#include "services/note_service.h"
+#include "services/notification_preferences.h"
 #include "services/pharmacy_services.h"
 #include "services/privacy_service.h"
+#include "services/voice_service.h"
+#include "services/survey_service.h"
+#include "services/ticket_service.h"
 #include "store/store.h"
 
 namespace rxdesk {
+
+class ContactCenterService;  // services/contact_center_service.h
 
 struct ApiDeps {
   Store& store;
@@ -33,6 +44,16 @@ struct ApiDeps {
   PrivacyService& privacy;
   const PhiVault& vault;  // seals stored idempotent responses (they may hold PHI)
   StaffingPolicy staffing = {};  // [staffing]: queues, targets, the line's volume and profile
+  const ChannelDirectory* channels = nullptr;  // GET /v1/channels (routes_channels.cc)
+  const OfficialChannels* official = nullptr;  // POST /v1/official-check (routes_channels.cc)
+  VoiceService* voice = nullptr;               // the signed IVR webhook (routes_voice.cc)
+  NoteService* notes = nullptr;        // note templates and contact notes (routes_notes.cc)
+  MessageService* messages = nullptr;  // secure messages (routes_messages.cc)
+  TicketService* tickets = nullptr;    // escalations and tickets (routes_tickets.cc)
+  SurveyService* surveys = nullptr;    // CSAT surveys (routes_surveys.cc)
+  NotificationPreferenceService* notification_preferences = nullptr;  // routes_notifications.cc
+  ChatService* chat = nullptr;  // web chat transcripts (routes_chat.cc; the socket is api/chat_hub.h)
+  ContactCenterService* contact_center = nullptr;  // queues, agents, callbacks, KPIs (routes_contact_center.cc)
 };
 
 class Api {
@@ -54,6 +75,16 @@ class Api {
   void AddPrivacyRoutes();  // routes_privacy.cc
   void AddContactRoutes();  // routes_contacts.cc
   void AddStaffingRoutes();  // routes_staffing.cc
+  void AddContactCenterRoutes();  // routes_contact_center.cc
+  void AddNotificationRoutes();  // routes_notifications.cc
+  void AddChannelRoutes();   // routes_channels.cc
+  void AddVoiceRoutes();     // routes_voice.cc
+  void AddChatRoutes();      // routes_chat.cc
+  void AddDeskRoutes();      // routes_notes.cc, routes_messages.cc, routes_tickets.cc, routes_surveys.cc
+  void AddNoteRoutes();
+  void AddMessageRoutes();
+  void AddTicketRoutes();
+  void AddSurveyRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -12,16 +12,20 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 
 #include "api/rate_limit.h"
 #include "infra/ids.h"
@@ -31,6 +35,7 @@ namespace rxdesk {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
 std::string_view HttpRequest::Header(std::string_view lower_name) const {
@@ -70,6 +75,10 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
+namespace {
+beast::string_view Sv0(std::string_view s) { return {s.data(), s.size()}; }
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!query.empty()) {
@@ -87,6 +96,20 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     query.remove_prefix(amp + 1);
   }
   return out;
+}
+
+bool WsOriginAllowed(const WsOptions& options, std::string_view origin, std::string_view host, bool tls) {
+  if (origin.empty()) return !options.require_origin;
+  if (beast::iequals(Sv0(origin), "null")) return false;
+  if (options.allowed_origins.empty()) {
+    if (host.empty()) return false;
+    const std::string own = std::string(tls ? "https://" : "http://") + std::string(host);
+    return beast::iequals(Sv0(origin), Sv0(own));
+  }
+  for (const std::string& allowed : options.allowed_origins) {
+    if (beast::iequals(Sv0(origin), Sv0(allowed))) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -205,6 +228,45 @@ struct HttpServer::Impl {
   std::mutex mu;
   std::condition_variable idle;
   std::uint16_t bound_port = 0;
+  // Open WebSockets, so that Stop() can close them; Run() waits for them like requests.
+  std::mutex ws_mu;
+  std::unordered_map<std::uint64_t, std::weak_ptr<WsConnection>> ws_open;  // guarded by ws_mu
+  std::uint64_t ws_next_id = 0;                                            // guarded by ws_mu
+  std::atomic<int> ws_count{0};
+
+  const WsEndpoint* FindWebSocket(std::string_view path) const {
+    for (const WsEndpoint& e : options.websockets) {
+      if (e.path == path) return &e;
+    }
+    return nullptr;
+  }
+  std::uint64_t RegisterWebSocket(std::weak_ptr<WsConnection> c) {
+    ws_count.fetch_add(1);
+    std::lock_guard lock(ws_mu);
+    const std::uint64_t id = ++ws_next_id;
+    ws_open.emplace(id, std::move(c));
+    return id;
+  }
+  void UnregisterWebSocket(std::uint64_t id) {
+    {
+      std::lock_guard lock(ws_mu);
+      ws_open.erase(id);
+    }
+    if (ws_count.fetch_sub(1) == 1) {
+      std::lock_guard lock(mu);
+      idle.notify_all();
+    }
+  }
+  void CloseWebSockets() {
+    std::vector<std::shared_ptr<WsConnection>> open;
+    {
+      std::lock_guard lock(ws_mu);
+      for (const auto& [id, weak] : ws_open) {
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+      }
+    }
+    for (const auto& c : open) c->Close(1001, "the server is shutting down");
+  }
 
   Impl(HttpServerOptions o, HttpHandler h)
       : options(std::move(o)),
@@ -259,6 +321,184 @@ struct HttpServer::Impl {
 };
 
 namespace {
+
+// One accepted WebSocket. Socket work runs on the connection's I/O strand; the
+// session's calls run on a strand of the worker pool, one at a time, and the next
+// message is read only after OnMessage returned (so a slow handler slows its own
+// peer, never the I/O threads or other sockets).
+template <class Stream>
+class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<Stream>> {
+ public:
+  WsConn(HttpServer::Impl& server, Stream&& stream, std::shared_ptr<WsSession> session, std::string remote_ip)
+      : ws_(std::move(stream)),
+        server_(server),
+        session_(std::move(session)),
+        remote_ip_(std::move(remote_ip)),
+        app_(net::make_strand(server.workers)),
+        first_message_timer_(ws_.get_executor()) {}
+
+  // On the I/O strand, with the upgrade request the handler accepted.
+  void Start(std::shared_ptr<http::request<http::string_body>> request) {
+    beast::get_lowest_layer(ws_).expires_never();
+    const WsOptions& o = server_.options.ws;
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds(server_.options.read_timeout_s);
+    timeout.idle_timeout = std::chrono::seconds(2 * std::max(1, o.ping_interval_s));
+    timeout.keep_alive_pings = true;  // a ping at half the idle time; no answer by the end: closed
+    ws_.set_option(timeout);
+    ws_.read_message_max(o.max_message_bytes);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "rxdesk");
+      for (const auto& [name, value] : kSecurityHeaders) res.set(Sv(name), Sv(value));
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        res.set(http::field::strict_transport_security, Sv(kStrictTransportSecurity));
+      }
+    }));
+    ws_.async_accept(*request, [self = this->shared_from_this(), request](beast::error_code ec) { self->OnAccept(ec); });
+  }
+
+  void Send(std::string text) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
+      if (self->closed_ || self->close_pending_) return;
+      self->queued_bytes_ += text.size();
+      if (self->queued_bytes_ > self->server_.options.ws.max_send_queue_bytes) {
+        return self->BeginClose(1008, "the client reads too slowly");
+      }
+      self->queue_.push_back(std::move(text));
+      if (!self->writing_) self->WriteNext();
+    });
+  }
+
+  void Close(int code, std::string reason) override {
+    if (reason.size() > 120) reason.resize(120);
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
+      self->BeginClose(code, std::move(reason));
+    });
+  }
+
+  const std::string& remote_ip() const override { return remote_ip_; }
+
+ private:
+  void OnAccept(beast::error_code ec) {
+    if (ec) {
+      // The handshake failed: the session never opened, so it is not told of a close.
+      session_.reset();
+      return;
+    }
+    registry_id_ = server_.RegisterWebSocket(this->weak_from_this());
+    registered_ = true;
+    if (server_.stopping.load()) BeginClose(1001, "the server is shutting down");
+    const int timeout_s = server_.options.ws.first_message_timeout_s;
+    if (timeout_s > 0) {
+      first_message_timer_.expires_after(std::chrono::seconds(timeout_s));
+      first_message_timer_.async_wait([self = this->shared_from_this()](beast::error_code timer_ec) {
+        if (timer_ec || self->got_message_) return;
+        self->BeginClose(self->server_.options.ws.first_message_timeout_code, "no authentication in time");
+      });
+    }
+    net::post(app_, [self = this->shared_from_this()] {
+      if (self->session_) self->session_->OnOpen(self);
+      net::post(self->ws_.get_executor(), [self] { self->Read(); });
+    });
+  }
+
+  void Read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return Finish();
+    if (!ws_.got_text()) {
+      buffer_.consume(buffer_.size());
+      BeginClose(1003, "only text messages are accepted");
+      return Read();
+    }
+    if (!got_message_) {
+      got_message_ = true;
+      first_message_timer_.cancel();
+    }
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    net::post(app_, [self = this->shared_from_this(), text = std::move(text)]() mutable {
+      try {
+        if (self->session_) self->session_->OnMessage(std::move(text));
+      } catch (...) {
+        self->Close(1011, "internal error");
+      }
+      net::post(self->ws_.get_executor(), [self] { self->Read(); });
+    });
+  }
+
+  // The read loop ended: the socket is closed (or failed). Tell the session, once.
+  void Finish() {
+    if (closed_) return;
+    closed_ = true;
+    first_message_timer_.cancel();
+    queue_.clear();
+    net::post(app_, [self = this->shared_from_this()] {
+      if (self->session_) {
+        try {
+          self->session_->OnClose();
+        } catch (...) {
+        }
+        self->session_.reset();  // the session may hold this connection: break the cycle
+      }
+      if (self->registered_) self->server_.UnregisterWebSocket(self->registry_id_);
+    });
+  }
+
+  void WriteNext() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (!self->queue_.empty()) {
+        self->queued_bytes_ -= self->queue_.front().size();
+        self->queue_.pop_front();
+      }
+      if (ec) return;  // the read loop sees the failure too and finishes
+      if (!self->queue_.empty()) return self->WriteNext();
+      if (self->close_pending_ && !self->close_sent_) self->SendClose();
+    });
+  }
+
+  void BeginClose(int code, std::string reason) {
+    if (closed_ || close_pending_) return;
+    close_pending_ = true;
+    close_reason_.code = static_cast<std::uint16_t>(code);
+    close_reason_.reason = reason;
+    if (!writing_) SendClose();
+  }
+
+  void SendClose() {
+    close_sent_ = true;
+    // The peer gets a few seconds to answer the close frame.
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds(5);
+    timeout.idle_timeout = std::chrono::seconds(2 * std::max(1, server_.options.ws.ping_interval_s));
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<Stream> ws_;
+  HttpServer::Impl& server_;
+  std::shared_ptr<WsSession> session_;  // used on the app strand only
+  const std::string remote_ip_;
+  net::strand<net::thread_pool::executor_type> app_;
+  net::steady_timer first_message_timer_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool got_message_ = false;
+  bool close_pending_ = false;
+  bool close_sent_ = false;
+  bool closed_ = false;
+  websocket::close_reason close_reason_;
+  bool registered_ = false;
+  std::uint64_t registry_id_ = 0;
+};
 
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
@@ -346,6 +586,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ep_ec) request->remote_ip = ep.address().to_string();
     const std::string_view incoming_id = request->Header("x-request-id");
     request->request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewId();
+    if (const WsEndpoint* endpoint = server_.FindWebSocket(request->path)) {
+      return Upgrade(*endpoint, std::move(msg), std::move(request));
+    }
 
     server_.in_flight.fetch_add(1);
     net::post(server_.workers, [self = this->shared_from_this(), request]() mutable {
@@ -360,6 +603,59 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         self->Write(std::move(response), request->request_id);
       });
     });
+  }
+
+  // A request for a WebSocket endpoint: the origin is checked here, the endpoint's
+  // handler decides on a worker, then this session hands its stream to a WsConn.
+  void Upgrade(const WsEndpoint& endpoint, http::request<http::string_body> msg,
+               std::shared_ptr<HttpRequest> request) {
+    server_.in_flight.fetch_add(1);
+    keep_alive_ = false;
+    const auto refuse = [&](int status, std::string_view code, std::string_view message) {
+      HttpResponse response;
+      response.status = status;
+      response.body = ErrorJson(code, message);
+      Write(std::move(response), request->request_id);
+    };
+    if (!websocket::is_upgrade(msg)) {
+      return refuse(426, "upgrade_required", "this path speaks WebSocket only");
+    }
+    if (!WsOriginAllowed(server_.options.ws, request->Header("origin"), request->Header("host"), kTls)) {
+      return refuse(403, "forbidden", "this origin may not open a WebSocket here");
+    }
+    auto upgrade = std::make_shared<http::request<http::string_body>>(std::move(msg));
+    net::post(server_.workers, [self = this->shared_from_this(), &endpoint, request, upgrade]() mutable {
+      WsUpgrade decision;
+      try {
+        decision = endpoint.handler(*request);
+      } catch (...) {
+        decision = WsUpgrade{.status = 500, .error_code = "internal", .message = "the server could not decide"};
+      }
+      net::post(self->stream_.get_executor(), [self, request, upgrade, decision = std::move(decision)]() mutable {
+        self->OnUpgradeDecided(std::move(decision), request, upgrade);
+      });
+    });
+  }
+
+  void OnUpgradeDecided(WsUpgrade decision, const std::shared_ptr<HttpRequest>& request,
+                        const std::shared_ptr<http::request<http::string_body>>& upgrade) {
+    if (decision.status == 101 && !decision.session) {
+      decision = WsUpgrade{.status = 500, .error_code = "internal", .message = "the server could not decide"};
+    }
+    if (decision.status == 101 && server_.stopping.load()) {
+      decision = WsUpgrade{.status = 503, .error_code = "unavailable", .message = "the server is shutting down"};
+    }
+    if (decision.status != 101) {
+      HttpResponse response;
+      response.status = decision.status;
+      response.body = ErrorJson(decision.error_code.empty() ? "forbidden" : decision.error_code,
+                                decision.message.empty() ? "refused" : decision.message);
+      return Write(std::move(response), request->request_id);
+    }
+    server_.FinishOne();
+    auto conn =
+        std::make_shared<WsConn<Stream>>(server_, std::move(stream_), std::move(decision.session), request->remote_ip);
+    conn->Start(upgrade);
   }
 
   // Builds the response in the arena: status, the server's headers, then the handler's
@@ -538,8 +834,9 @@ void HttpServer::Run() {
   {
     std::unique_lock lock(impl_->mu);
     impl_->idle.wait(lock, [this] { return impl_->stopping.load(); });
-    impl_->idle.wait_for(lock, std::chrono::seconds(impl_->options.shutdown_grace_s),
-                         [this] { return impl_->in_flight.load() == 0; });
+    impl_->idle.wait_for(lock, std::chrono::seconds(impl_->options.shutdown_grace_s), [this] {
+      return impl_->in_flight.load() == 0 && impl_->ws_count.load() == 0;
+    });
   }
   // Give the last writes a moment to flush to their sockets.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -558,6 +855,7 @@ void HttpServer::Stop() {
     std::lock_guard lock(impl_->mu);
     impl_->stopping.store(true);
   }
+  impl_->CloseWebSockets();
   impl_->idle.notify_all();
 }
 

@@ -12,6 +12,23 @@
 //
 // Every response carries kSecurityHeaders (and, over TLS, Strict-Transport-Security),
 // whoever made it: a handler, or the server itself (400, 413, 429, 503).
+//
+// WebSockets share the port, the TLS and the per-IP limit. An endpoint is a path
+// and a handler that sees the upgrade request (headers, remote IP) on the worker
+// pool and accepts it (status 101 and a session) or refuses it with a status:
+//
+//   options.websockets.push_back({"/v1/chat/ws", [&](const HttpRequest& req) {
+//     return WsUpgrade{.session = std::make_shared<ChatSocket>(...)};   // or {.status = 503, ...}
+//   }});
+//
+// Before the handler runs, the server checks the Origin header (ws.allowed_origins;
+// same-origin by default). After the handshake, a session's calls (OnOpen, each
+// OnMessage, OnClose) run on the worker pool one at a time and in order, and the
+// next message is read only when the previous call returned. Past ws.max_message_bytes
+// the server closes with 1009; it pings every ws.ping_interval_s and closes a peer
+// that stays silent for twice that; without a first message within
+// ws.first_message_timeout_s it closes with ws.first_message_timeout_code; Stop()
+// closes every socket with 1001.
 #pragma once
 
 #include <array>
@@ -53,6 +70,58 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
+// One accepted WebSocket, as a session sees it. Thread-safe; calls after the socket
+// closed do nothing.
+class WsConnection {
+ public:
+  virtual ~WsConnection() = default;
+  // Queues a text message; messages go out in the order of the calls. A peer that
+  // lets more than the send limit pile up is closed with 1008.
+  virtual void Send(std::string text) = 0;
+  // Sends what is queued, then the close frame with this code and reason (<= 120 bytes).
+  virtual void Close(int code, std::string reason) = 0;
+  virtual const std::string& remote_ip() const = 0;
+};
+
+// What the application does with one socket (see the header comment for threads).
+class WsSession {
+ public:
+  virtual ~WsSession() = default;
+  virtual void OnOpen(std::shared_ptr<WsConnection> connection) = 0;
+  virtual void OnMessage(std::string text) = 0;
+  // The socket is closed (by either side, a timeout or shutdown); called once, last.
+  virtual void OnClose() = 0;
+};
+
+struct WsUpgrade {
+  int status = 101;  // anything else refuses the upgrade with this status and error body
+  std::string error_code;
+  std::string message;
+  std::shared_ptr<WsSession> session;  // required when status is 101
+};
+
+// Decides an upgrade request; runs on the worker pool (it may read the store).
+using WsHandler = std::function<WsUpgrade(const HttpRequest&)>;
+
+struct WsEndpoint {
+  std::string path;  // exact path, e.g. "/v1/chat/ws"; a plain GET of it gets 426
+  WsHandler handler;
+};
+
+struct WsOptions {
+  // Origins ("https://desk.example.com") a browser page may connect from. Empty: only
+  // the server's own origin (scheme and Host header of the request). A request without
+  // Origin (not a browser: browsers always send it on WebSockets) is allowed unless
+  // require_origin.
+  std::vector<std::string> allowed_origins;
+  bool require_origin = false;
+  std::size_t max_message_bytes = 16 * 1024;  // a larger message closes the socket with 1009
+  int ping_interval_s = 20;                   // silent peers are closed after twice this
+  int first_message_timeout_s = 10;           // no message by then: closed with the code below
+  int first_message_timeout_code = 4401;
+  std::size_t max_send_queue_bytes = 4u << 20;  // per socket; past it the peer is too slow: 1008
+};
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;             // 0 picks a free port (see HttpServer::port())
@@ -73,6 +142,9 @@ struct HttpServerOptions {
   // Peers (exact IP addresses, e.g. a load balancer or a TLS proxy) whose X-Forwarded-For
   // is believed: for their requests the per-IP limit applies to the forwarded client.
   std::vector<std::string> trusted_proxies;
+  // WebSocket endpoints on this port, and their limits.
+  std::vector<WsEndpoint> websockets;
+  WsOptions ws;
 };
 
 // Set on every response, API and web app alike (a handler may replace a value by
@@ -106,7 +178,8 @@ class HttpServer {
   std::uint16_t port() const;
   // Serves until Stop(). Returns after in-flight requests finished (or the grace ran out).
   void Run();
-  // Thread- and signal-handler-safe via the io context: stops accepting, lets in-flight finish.
+  // Thread- and signal-handler-safe via the io context: stops accepting, lets in-flight
+  // finish, closes every WebSocket with 1001 (going away).
   void Stop();
 
   struct Impl;
@@ -124,5 +197,11 @@ Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file);
 // Splits "a=1&b=x%20y" into decoded pairs. Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 std::string PercentDecode(std::string_view text, bool plus_is_space);
+
+// Whether a WebSocket upgrade from `origin` may proceed: an empty origin (no header)
+// unless `options.require_origin`; else one of `options.allowed_origins`, or when that
+// is empty, the request's own origin `scheme://host` (host as the Host header gives it).
+// Compared case-insensitively; "null" (sandboxed pages, files) is never allowed.
+bool WsOriginAllowed(const WsOptions& options, std::string_view origin, std::string_view host, bool tls);
 
 }  // namespace rxdesk

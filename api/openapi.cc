@@ -37,6 +37,10 @@ Json BuildOpenApi(const std::vector<RouteInfo>& routes) {
     for (Role role : r.rule.roles) roles.push_back(ToString(role));
     op["x-roles"] = r.rule.is_public ? Json::array({"public"}) : roles;
     op["security"] = r.rule.is_public ? Json::array() : Json::array({Json{{"bearer", Json::array()}}});
+    if (!r.rule.signature_header.empty()) {
+      op["security"] = Json::array({Json{{"signature", Json::array()}}});
+      op["x-signature-header"] = r.rule.signature_header;
+    }
     Json params = Json::array();
     for (std::size_t pos = r.pattern.find('{'); pos != std::string::npos; pos = r.pattern.find('{', pos + 1)) {
       const std::size_t end = r.pattern.find('}', pos);
@@ -68,7 +72,13 @@ Json BuildOpenApi(const std::vector<RouteInfo>& routes) {
                                 "x-roles lists who may call each operation."}}},
       {"paths", paths},
       {"components",
-       {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"signature",
+           {{"type", "apiKey"},
+            {"in", "header"},
+            {"name", "X-Rxdesk-Signature"},
+            {"description", "sha256=<hex HMAC-SHA256 of the raw body> under voice.webhook_secret"}}}}},
         {"schemas",
          {{"Address", ObjectSchema({{"line1", StringSchema("", 100)},
                                     {"line2", StringSchema("", 100)},

@@ -6,7 +6,7 @@
 namespace rxdesk {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 22> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, int>, 23> kStatusByCode{{
     {"invalid_request", 400},
     {"invalid_check_digit", 400},      // a mistyped Rx number is malformed input
     {"invalid_check_character", 400},  // likewise a mistyped reference number
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<std::string_view, int>, 22> kStatusByCode{{
     {"conflict", 409},
     {"idempotency_key_reused", 409},
     {"invalid_transition", 409},
+    {"survey_expired", 410},  // a CSAT survey link past its days
     {"payload_too_large", 413},
     {"unsupported_media_type", 415},
     {"account_locked", 423},

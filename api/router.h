@@ -25,6 +25,9 @@ namespace rxdesk {
 
 struct RouteRule {
   bool is_public = false;   // no token needed
+  // No token either, but the handler refuses (401) any request not signed with the
+  // named header (the voice webhook); published as security "signature" in OpenAPI.
+  std::string signature_header;
   std::vector<Role> roles;  // who may call (ignored when public)
 };
 

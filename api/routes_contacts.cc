@@ -8,11 +8,13 @@
 #include "domain/contact_info.h"
 #include "domain/member_number.h"
 #include "domain/rx_number.h"
+#include "infra/ids.h"
 
 namespace rxdesk {
 namespace {
 
 const std::vector<Role> kHolders = {Role::kAgent, Role::kPharmacist, Role::kSupervisor};
+constexpr std::size_t kMaxLinkedOrders = 20;
 
 Json ContactSchema() {
   return ObjectSchema(
@@ -32,7 +34,17 @@ Json ContactSchema() {
                          "four, state"}}},
        {"opened_at", StringSchema("date-time")},
        {"verified_at", {{"type", {"string", "null"}}}},
-       {"closed_at", {{"type", {"string", "null"}}}}});
+       {"closed_at", {{"type", {"string", "null"}}}},
+       {"disposition",
+        {{"type", {"string", "null"}},
+         {"enum", {"resolved", "unresolved", "escalated", "transferred", "no_action", nullptr}}}},
+       {"issue",
+        {{"type", {"string", "null"}},
+         {"enum", {"refill", "transfer", "billing", "shipping", "clinical", "complaint", "other", nullptr}}}},
+       {"fcr",
+        {{"type", {"boolean", "null"}},
+         {"description", "false once a repeat contact on the same issue came within 7 days; null otherwise"}}},
+       {"order_ids", {{"type", "array"}, {"items", StringSchema()}}}});
 }
 
 Json ContactJson(const Contact& c, const VerificationPolicy& policy, const std::optional<MaskedIdentity>& masked) {
@@ -50,7 +62,11 @@ Json ContactJson(const Contact& c, const VerificationPolicy& policy, const std::
             {"member", nullptr},
             {"opened_at", c.opened_at},
             {"verified_at", NullOr(c.verified_at)},
-            {"closed_at", NullOr(c.closed_at)}};
+            {"closed_at", NullOr(c.closed_at)},
+            {"disposition", NullOr(c.disposition)},
+            {"issue", NullOr(c.issue)},
+            {"fcr", c.fcr ? Json(*c.fcr) : Json(nullptr)},
+            {"order_ids", c.order_ids}};
   if (masked && !verified) {
     j["member"] = {{"initials", masked->initials}, {"member_number", masked->member_number}, {"state", masked->state}};
   }
@@ -90,6 +106,38 @@ Result<IdentityClaim> ReadClaim(JsonObject& body) {
   RXD_TRY(body.NoOtherFields());
   RXD_TRY(ClaimedFact(claim));
   return claim;
+}
+
+// The close body: empty, or {"disposition", "issue", "order_ids"?} (both or neither).
+Result<ContactOutcome> ReadOutcome(const RouteContext& ctx) {
+  ContactOutcome outcome;
+  if (ctx.request.body.find_first_not_of(" \t\r\n") == std::string::npos) return outcome;
+  RXD_ASSIGN_OR_RETURN(JsonObject body, BodyOf(ctx));
+  RXD_ASSIGN_OR_RETURN(std::optional<std::string> disposition, body.OptionalString("disposition", 20));
+  RXD_ASSIGN_OR_RETURN(std::optional<std::string> issue, body.OptionalString("issue", 20));
+  if (disposition) {
+    RXD_ASSIGN_OR_RETURN(outcome.disposition, ParseDisposition(*disposition, "disposition"));
+  }
+  if (issue) {
+    RXD_ASSIGN_OR_RETURN(outcome.issue, ParseIssue(*issue, "issue"));
+  }
+  body.MarkRead("order_ids");
+  if (body.Has("order_ids")) {
+    const Json& list = body.json()["order_ids"];
+    if (!list.is_array()) return InvalidField("order_ids", "must be an array of order ids");
+    if (list.size() > kMaxLinkedOrders) {
+      return InvalidField("order_ids", "must list at most " + std::to_string(kMaxLinkedOrders) + " orders");
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string field = "order_ids[" + std::to_string(i) + "]";
+      if (!list[i].is_string() || !IsValidId(list[i].get_ref<const std::string&>())) {
+        return InvalidField(field, "must be an order id");
+      }
+      outcome.order_ids.push_back(list[i].get<std::string>());
+    }
+  }
+  RXD_TRY(body.NoOtherFields());
+  return outcome;
 }
 
 }  // namespace
@@ -182,11 +230,17 @@ void Api::AddContactRoutes() {
   router_.Add({.method = "POST",
                .pattern = "/v1/contacts/{id}/close",
                .rule = {.roles = kHolders},
-               .summary = "Close a contact: its id no longer opens PHI",
+               .summary = "Close a contact with its disposition and issue (FCR, CSAT survey); its id no longer "
+                          "opens PHI",
                .tag = "contacts",
+               .request_schema = ObjectSchema(
+                   {{"disposition", EnumSchema({"resolved", "unresolved", "escalated", "transferred", "no_action"})},
+                    {"issue", EnumSchema({"refill", "transfer", "billing", "shipping", "clinical", "complaint", "other"})},
+                    {"order_ids", {{"type", "array"}, {"items", StringSchema("", 26)}, {"maxItems", kMaxLinkedOrders}}}}),
                .response_schema = ContactSchema()},
               Handler([&contacts, render](RouteContext& ctx) -> Result<HttpResponse> {
-                RXD_ASSIGN_OR_RETURN(Contact c, contacts.Close(CallerOf(ctx), ctx.Param(0)));
+                RXD_ASSIGN_OR_RETURN(ContactOutcome outcome, ReadOutcome(ctx));
+                RXD_ASSIGN_OR_RETURN(Contact c, contacts.Close(CallerOf(ctx), ctx.Param(0), outcome));
                 return JsonResponse(200, render(c));
               }));
 }

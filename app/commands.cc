@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "api/api.h"
+#include "api/chat_hub.h"
 #include "api/http_server.h"
 #include "api/rate_limit.h"
 #include "app/runtime.h"
 #include "app/seed.h"
 #include "infra/log.h"
 #include "infra/totp.h"
+#include "services/notification_worker.h"
+#include "services/contact_center_service.h"
 #include "services/privacy_service.h"
 #include "services/retention.h"
 #include "store/audit_coverage.h"
@@ -88,13 +91,49 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   AuthService auth(*r.store, *r.vault, r.clock, r.config.auth);
   MemberService members(*r.store, *r.vault, r.clock);
   PharmacyServices pharmacy(*r.store, *r.vault, r.clock, *r.zone, members, r.config.pharmacy);
-  ContactService contacts(*r.store, members, r.clock, *r.zone, r.config.verification);
+  ContactService contacts(*r.store, members, r.clock, *r.zone, r.config.verification, r.config.desk.fcr);
   PrivacyService privacy(*r.store, *r.vault, r.clock, *r.zone, r.config.privacy);
   RetentionService retention(*r.store, r.clock, DefaultRetentionTargets(r.config.retention), r.config.retention,
                              ProcessName());
   ApiDeps deps{*r.store, r.clock, *r.zone, auth,     members,          contacts,
                pharmacy, metrics, privacy, *r.vault, r.config.staffing};
   // Contact-center services join here (optional members of ApiDeps).
+  // Queues, agents and live routing (docs/contact-center.md "Queues, agents and routing").
+  auto contact_center = ContactCenterService::Create(*r.store, r.clock, *r.zone, r.config.contact_center);
+  if (!contact_center.ok()) return Fail(contact_center.error());
+  deps.contact_center = contact_center->get();
+  // Lines, chat and secure messages with their hours; the official list adds the lines' numbers.
+  auto channels = ChannelDirectory::Create(r.config.channels, *r.zone);
+  if (!channels.ok()) return Fail(channels.error());
+  OfficialChannels official = r.config.official;
+  for (const ContactChannel& c : channels->channels()) {
+    if (!c.number_e164.empty()) official.phones.push_back({c.number_e164, c.settings.id});
+  }
+  deps.channels = &*channels;
+  deps.official = &official;
+  // The IVR behind the signed voice webhook (docs/contact-center.md "IVR menus"); off without a secret.
+  auto voice = VoiceService::Create({*r.store, *r.vault, r.clock, *r.zone, *channels, **contact_center, members,
+                                     pharmacy.orders, r.config.voice});
+  if (!voice.ok()) return Fail(voice.error());
+  deps.voice = voice->get();
+  if (!(*voice)->enabled()) LogInfo("voice_off", {{"reason", "voice.webhook_secret is empty: the webhook answers 401"}});
+  // The contact desk: notes, secure messages, escalations, and a CSAT survey with every closed contact.
+  NoteService notes(*r.store, *r.vault, r.clock, contacts, r.config.desk.notes);
+  MessageService messages(*r.store, *r.vault, r.clock, *r.zone, contacts, r.config.desk.messages);
+  TicketService tickets(*r.store, *r.vault, r.clock, *r.zone, contacts, r.config.desk.escalations);
+  SurveyService surveys(*r.store, *r.vault, r.clock, r.config.desk.surveys, r.config.desk.survey_link_base);
+  contacts.OnClosed([&surveys](Connection& tx, const Contact& c, Instant now) { return surveys.OnContactClosed(tx, c, now); });
+  deps.notes = &notes;
+  deps.messages = &messages;
+  deps.tickets = &tickets;
+  deps.surveys = &surveys;
+  NotificationPreferenceService notification_preferences(*r.store, members, r.clock);
+  deps.notification_preferences = &notification_preferences;
+  // Web chat over WebSocket (docs/contact-center.md "Web chat"), routed by the contact center.
+  ContactCenter* chat_center = contact_center->get();
+  ChatService chat(*r.store, *r.vault, r.clock, chat_center, r.config.chat.policy);
+  ChatHub chat_hub(chat, auth, r.clock, &*channels, chat_center);
+  deps.chat = &chat;
   Api api(deps);
 
   HttpServerOptions options;
@@ -109,6 +148,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   options.per_ip_per_minute = r.config.limits.per_ip_per_minute;
   options.per_ip_burst = r.config.limits.per_ip_burst;
   options.trusted_proxies = r.config.limits.trusted_proxies;
+  options.websockets.push_back(chat_hub.Endpoint());
+  options.ws.allowed_origins = r.config.chat.allowed_origins;
+  options.ws.require_origin = r.config.chat.require_origin;
+  options.ws.max_message_bytes = static_cast<std::size_t>(r.config.chat.max_message_bytes);
+  options.ws.ping_interval_s = r.config.chat.ping_interval_s;
+  options.ws.first_message_timeout_s = r.config.chat.auth_timeout_s;
   SteadyMonotonicClock rate_clock;
   AccountRateLimits account_limits(r.config.limits.accounts, rate_clock, AccountsOf(auth));
   HttpServer server(options, account_limits.Wrap([&](HttpRequest& req) { return api.Handle(req); }));
@@ -128,7 +173,14 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   // The daily retention job (docs/privacy.md): one node at a time, through a lease row.
   RetentionScheduler daily_retention(retention, *r.zone);
   daily_retention.Start();
+  // The notification outbox's worker (docs/contact-center.md): on every node; rows are leased.
+  const std::unique_ptr<EmailSender> email = EmailSenderFrom(r.config.notifications);
+  const std::unique_ptr<SmsGateway> sms = SmsGatewayFrom(r.config.notifications);
+  NotificationWorker notifier(*r.store, *r.vault, r.clock, WorkerOptionsFrom(r.config.notifications), email.get(),
+                              sms.get(), ProcessName());
+  notifier.Start();
   server.Run();
+  notifier.Stop();
   daily_retention.Stop();
   waiter.join();
   LogInfo("stopped");

@@ -82,6 +82,41 @@ void BindStaffing(StaffingPolicy& s, ConfigBinder& b) {
   }
 }
 
+
+// [chat]: the web chat and its WebSocket limits (docs/contact-center.md "Web chat").
+void BindChat(ChatConfig& chat, ConfigBinder& b) {
+  b.String("chat", "default_queue", &chat.policy.default_queue);
+  b.Int("chat", "max_text_bytes", &chat.policy.max_text_bytes, 1, 1 << 20);
+  b.Int("chat", "replay_page", &chat.policy.replay_page, 10, 10000);
+  b.StringList("chat", "allowed_origins", &chat.allowed_origins);
+  b.Bool("chat", "require_origin", &chat.require_origin);
+  b.Int("chat", "max_message_bytes", &chat.max_message_bytes, 1024, 16 << 20);
+  b.Int("chat", "ping_interval_s", &chat.ping_interval_s, 1, 3600);
+  b.Int("chat", "auth_timeout_s", &chat.auth_timeout_s, 1, 600);
+}
+
+// Lines, chat and secure messages (PRODUCT.md §7, docs/contact-center.md) in
+// [channels.<id>]; the IVR webhook in [voice]; the official list of §8.
+void BindContactChannels(Config& c, ConfigBinder& b) {
+  for (ChannelSettings& ch : c.channels.channels) {  // the list is fixed before binding: the pointers stay valid
+    const std::string section = "channels." + ch.id;
+    const bool line = ch.kind == "phone" || ch.kind == "tty";
+    b.String(section, "name", &ch.name);
+    if (line) b.String(section, "number", &ch.number);
+    b.String(section, "hours", &ch.hours);
+    b.StringList(section, "closed_dates", &ch.closed_dates);
+    b.Bool(section, "closed_on_federal_holidays", &ch.closed_on_federal_holidays);
+    b.String(section, "offer_when_closed", &ch.offer_when_closed);
+    if (line) b.String(section, "ivr_flow", &ch.ivr_flow);
+  }
+  b.String("voice", "webhook_secret", &c.voice.webhook_secret, [](const std::string& v) -> Status {
+    if (!v.empty() && v.size() < 16) return MakeError("config_invalid", "must be empty (voice off) or at least 16 characters");
+    return OkStatus();
+  });
+  b.Int("voice", "callback_offer_after_s", &c.voice.callback_offer_after_s, 0, 86400);
+  b.StringList("official_channels", "domains", &c.official.domains);
+}
+
 }  // namespace
 
 Result<ListenAddress> ParseListenAddress(const std::string& text) {
@@ -149,6 +184,7 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.StringList("limits", "trusted_proxies", &c.limits.trusted_proxies);
 
   b.Int("contacts", "verification_max_attempts", &c.verification.max_attempts, 1, 10);
+  BindDeskConfig(c.desk, b);  // contact documentation, secure messages, escalations, surveys
 
   RefillPolicy& r = c.pharmacy.refill;
   b.Int("refills", "non_controlled_expiry_days", &r.non_controlled_expiry_days, 1, 3650);
@@ -168,6 +204,24 @@ void BindConfig(Config& c, ConfigBinder& b) {
   });
   b.Int("privacy", "access_report_max_entries", &c.privacy.access_report_max_entries, 100, 1000000);
   BindStaffing(c.staffing, b);
+  BindContactCenter(c.contact_center, b);
+  // Notifications (docs/contact-center.md): senders, retries and the worker's pace.
+  NotificationConfig& n = c.notifications;
+  b.String("notifications", "smtp_url", &n.smtp_url);
+  b.String("notifications", "from", &n.from);
+  b.String("notifications", "smtp_tls", &n.smtp_tls);
+  b.String("notifications", "smtp_username", &n.smtp_username);
+  b.String("notifications", "smtp_password", &n.smtp_password);
+  b.String("notifications", "sms_gateway_url", &n.sms_gateway_url);
+  b.String("notifications", "sms_token", &n.sms_token);
+  b.Int("notifications", "retry_base_delay_s", &n.retry_base_delay_s, 1, 86400);
+  b.Int("notifications", "retry_max_delay_s", &n.retry_max_delay_s, 1, 7 * 86400);
+  b.Int("notifications", "max_attempts", &n.max_attempts, 1, 100);
+  b.Int("notifications", "poll_interval_ms", &n.poll_interval_ms, 10, 60000);
+  b.Int("notifications", "send_timeout_s", &n.send_timeout_s, 1, 300);
+  b.Int("notifications", "batch_size", &n.batch_size, 1, 1000);
+  BindContactChannels(c, b);
+  BindChat(c.chat, b);
 }
 
 Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
@@ -197,6 +251,7 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
     const std::string key = ShippingKey(s.error().field);
     return MakeError("config_invalid", key + " " + s.error().message, key);
   }
+  RXD_TRY(ValidateNotificationConfig(config.notifications));
   // Every queue's busiest interval must be sizeable, so GET /v1/staffing never fails on settings.
   if (Status s = ValidateStaffingPolicy(config.staffing); !s.ok()) {
     const std::string& field = s.error().field;
@@ -207,6 +262,7 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
     }
     return MakeError("config_invalid", key + ": " + s.error().message, key);
   }
+  RXD_TRY(ValidateChannels(config.channels));
   return config;
 }
 

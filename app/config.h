@@ -9,13 +9,20 @@
 
 #include "api/rate_limit.h"
 #include "domain/result.h"
+#include "domain/chat.h"
 #include "domain/identity_verification.h"
 #include "domain/staffing_plan.h"
 #include "infra/config_binder.h"
+#include "domain/official_channels.h"
 #include "services/auth_service.h"
+#include "services/notification_worker.h"
+#include "services/channels.h"
+#include "services/contact_center_service.h"
+#include "services/desk_config.h"
 #include "services/pharmacy_services.h"
 #include "services/privacy_service.h"
 #include "services/retention.h"
+#include "services/voice_service.h"
 
 namespace rxdesk {
 
@@ -50,6 +57,16 @@ struct OperatorConfig {
   std::string key_file;                        // default: <data dir>/rxdesk.key
 };
 
+// [chat]: the web chat (docs/contact-center.md "Web chat") and its WebSocket limits.
+struct ChatConfig {
+  ChatPolicy policy;                         // default_queue "chat", max_text_bytes 4000, replay_page 200
+  std::vector<std::string> allowed_origins;  // empty: same origin only (the Host header's)
+  bool require_origin = false;               // true: refuse clients that send no Origin (non-browsers)
+  int max_message_bytes = 16 * 1024;         // a larger WebSocket message closes the socket (1009)
+  int ping_interval_s = 20;                  // a silent peer is closed after twice this
+  int auth_timeout_s = 10;                   // no auth message by then: closed with 4401
+};
+
 struct Config {
   ServerConfig server;
   StoreConfig store;
@@ -61,6 +78,13 @@ struct Config {
   RetentionPolicy retention;  // [retention]
   PrivacyPolicy privacy;      // [privacy]
   StaffingPolicy staffing;    // [staffing] and [staffing.<queue>]
+  NotificationConfig notifications;  // [notifications]
+  ChannelsConfig channels;    // [channels.<id>]: lines, chat, secure messages and their hours
+  VoiceConfig voice;          // [voice]: the IVR webhook
+  OfficialChannels official;  // [official_channels]: domains (the lines' numbers come from [channels.<id>])
+  DeskConfig desk;            // [notes], [messages], [escalations], [surveys], contacts.fcr_window_days
+  ChatConfig chat;            // [chat]
+  ContactCenterConfig contact_center;  // [contact_center] and [contact_center.<queue>] (config_contact_center.cc)
 };
 
 struct ListenAddress {
@@ -74,6 +98,8 @@ Result<ListenAddress> ParseListenAddress(const std::string& text);
 
 // Binds every key of Config (used by the loader and by the docs test).
 void BindConfig(Config& config, ConfigBinder& binder);
+// The [contact_center] keys: queues, default agent profile, expected wait, KPI targets.
+void BindContactCenter(ContactCenterConfig& config, ConfigBinder& binder);
 
 // Defaults, then the TOML file (if any), then the environment.
 // Refusal: config_invalid naming the key (and the line, for the file).

@@ -54,6 +54,29 @@ secs = day["cpu_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[day["time_
 print(f"{'simulated day, 1 M contacts, 1k agents':38s} {secs:10.3f} s   target < 5 s: {'met' if secs < 5 else 'MISSED'} (CPU, one core)")
 PY
 
+echo
+echo "== IVR webhook (issue: contact center) =="
+python3 - "$OUT/domain.json" "$OUT/infra.json" <<'PY'
+import json, sys
+runs = {}
+for f in sys.argv[1:]:
+    runs.update({b["name"]: b for b in json.load(open(f))["benchmarks"]})
+for label, name in [("IVR engine, invalid key (menu replayed)", "BM_IvrStepInvalidKeyReplaysTheMenu"),
+                    ("IVR engine, answer/9/1/hang-up", "BM_IvrCallAnswerSpanishEnqueueHangup")]:
+    v = runs[name]["items_per_second"]
+    print(f"{label:42s} {v:12.0f} events/s  target >= 10000: {'met' if v >= 10000 else 'MISSED'} (one core)")
+http = runs.get("BM_VoiceWebhookEventsOverHttp/16/iterations:1/manual_time")
+if http and "events_per_s" in http:
+    v = http["events_per_s"]
+    print(f"{'IVR webhook over HTTP, 16 keep-alive calls':42s} {v:12.0f} events/s  target >= 10000: {'met' if v >= 10000 else 'MISSED'} (signed, SQLite)")
+else:
+    print("IVR webhook over HTTP: not measured (rxdesk binary not found)")
+PY
+
+echo
+echo "== web chat over WebSocket (issue: contact center) =="
+RXDESK_BIN="$BUILD_DIR/rxdesk" "$BUILD_DIR/bench/chat_ws_bench"
+
 if [ "${BENCH_SKIP_HTTP:-0}" != "1" ]; then
   echo
   bash scripts/bench_http.sh "$BUILD_DIR"

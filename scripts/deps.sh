@@ -12,8 +12,9 @@ PACKAGES=(
   libboost-dev libboost-system-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libsodium-dev libspdlog-dev libfmt-dev libssl-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
+  libcurl4-openssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light python3
+  libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light python3 python3-aiosmtpd
 )
 
 missing=()

@@ -6,7 +6,8 @@ Result<std::optional<Contact>> LoadContact(Connection& conn, const std::string& 
   RXD_ASSIGN_OR_RETURN(
       Rows rows, conn.Query("SELECT id, reference, channel, agent_id, COALESCE(member_id, ''), status, verification, "
                             "COALESCE(verified_by, ''), failed_attempts, flagged, opened_at, COALESCE(verified_at, ''), "
-                            "COALESCE(closed_at, ''), updated_at FROM contacts WHERE id = ?",
+                            "COALESCE(closed_at, ''), updated_at, COALESCE(disposition, ''), COALESCE(issue, ''), fcr FROM contacts "
+                            "WHERE id = ?",
                             {Value(id)}));
   if (rows.empty()) return std::optional<Contact>();
   const Row& r = rows[0];
@@ -25,6 +26,13 @@ Result<std::optional<Contact>> LoadContact(Connection& conn, const std::string& 
   c.verified_at = r.Text(11);
   c.closed_at = r.Text(12);
   c.updated_at = r.Text(13);
+  c.disposition = r.Text(14);
+  c.issue = r.Text(15);
+  if (!r.IsNull(16)) c.fcr = r.Int(16) != 0;
+  RXD_ASSIGN_OR_RETURN(Rows orders, conn.Query("SELECT order_id FROM contact_orders WHERE contact_id = ? ORDER BY "
+                                               "order_id",
+                                               {Value(id)}));
+  for (const Row& o : orders) c.order_ids.push_back(o.Text(0));
   return std::optional<Contact>(std::move(c));
 }
 

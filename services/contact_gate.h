@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/identity_verification.h"
 #include "services/caller.h"
@@ -26,6 +27,11 @@ struct Contact {
   std::string verified_at;
   std::string closed_at;
   std::string updated_at;
+  // How it ended (services/contact_service.h Close; "" while open or when closed undocumented).
+  std::string disposition;  // resolved | unresolved | escalated | transferred | no_action
+  std::string issue;        // refill | transfer | billing | shipping | clinical | complaint | other
+  std::optional<bool> fcr;  // false once a repeat on the same issue came within 7 days; else unknown
+  std::vector<std::string> order_ids;  // linked orders, filled by LoadContact
 };
 
 // The gate, for MemberService::CheckOwnership: an agent acting on `member_id`

@@ -165,18 +165,82 @@ Result<Contact> ContactService::Verify(const Caller& caller, const std::string& 
   return c;
 }
 
-Result<Contact> ContactService::Close(const Caller& caller, const std::string& id) {
+Result<Contact> ContactService::GetHeld(const Caller& caller, const std::string& id, std::string_view action) {
+  return LoadHeld(caller, id, action);
+}
+
+Result<Contact> ContactService::Close(const Caller& caller, const std::string& id, const ContactOutcome& outcome) {
+  if (outcome.disposition.has_value() != outcome.issue.has_value()) {
+    return outcome.disposition ? InvalidField("issue", "is required with a disposition")
+                               : InvalidField("disposition", "is required with an issue");
+  }
+  if (!outcome.disposition && !outcome.order_ids.empty()) {
+    return InvalidField("order_ids", "orders are linked together with a disposition and an issue");
+  }
   const Instant now = clock_.Now();
   RXD_ASSIGN_OR_RETURN(Contact c, LoadHeld(caller, id, "contact.close"));
   if (!c.open) return c;  // closing twice is harmless
-  c.open = false;
-  c.closed_at = c.updated_at = FormatInstant(now);
   RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
-    RXD_TRY(w.conn.Exec("UPDATE contacts SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",
-                        {Value(c.closed_at), Value(c.updated_at), Value(id)}));
-    return w.audit.Append(w.conn, MakeAudit(caller, now, "contact.close", "contact", id, c.member_id));
+    RXD_ASSIGN_OR_RETURN(std::optional<Contact> fresh, LoadContact(w.conn, id));
+    if (!fresh) return MakeError("not_found", "no such contact");
+    c = std::move(*fresh);
+    if (!c.open) return OkStatus();  // a twin request closed it first
+    return CloseWithin(w, caller, c, outcome, now);
   }));
   return c;
+}
+
+Status ContactService::CloseWithin(WriteContext& w, const Caller& caller, Contact& c, const ContactOutcome& outcome,
+                                   Instant now) const {
+  const bool verified = c.verification.status == VerificationStatus::kVerified && !c.member_id.empty();
+  for (std::size_t i = 0; i < outcome.order_ids.size(); ++i) {
+    RXD_ASSIGN_OR_RETURN(Rows rows, w.conn.Query("SELECT member_id FROM orders WHERE id = ?",
+                                                 {Value(outcome.order_ids[i])}));
+    if (!verified || rows.empty() || rows[0].Text(0) != c.member_id) {
+      return MakeError("unknown_order", "not an order of this contact's verified member",
+                       "order_ids[" + std::to_string(i) + "]");
+    }
+  }
+  c.open = false;
+  c.closed_at = c.updated_at = FormatInstant(now);
+  Value resolved;
+  if (outcome.disposition) {
+    c.disposition = std::string(ToString(*outcome.disposition));
+    c.issue = std::string(ToString(*outcome.issue));
+    resolved = Value(IsResolved(*outcome.disposition));
+  }
+  RXD_TRY(w.conn.Exec("UPDATE contacts SET status = 'closed', closed_at = ?, updated_at = ?, disposition = ?, issue = ?, "
+                      "resolved = ? WHERE id = ?",
+                      {Value(c.closed_at), Value(c.updated_at), c.disposition.empty() ? Value() : Value(c.disposition),
+                       c.issue.empty() ? Value() : Value(c.issue), resolved, Value(c.id)}));
+  for (const std::string& order_id : outcome.order_ids) {
+    RXD_ASSIGN_OR_RETURN(Rows linked, w.conn.Query("SELECT 1 FROM contact_orders WHERE contact_id = ? AND order_id = ?",
+                                                   {Value(c.id), Value(order_id)}));
+    if (!linked.empty()) continue;  // listed twice
+    RXD_TRY(w.conn.Exec("INSERT INTO contact_orders(contact_id, order_id) VALUES (?, ?)", {Value(c.id), Value(order_id)}));
+    c.order_ids.push_back(order_id);
+  }
+  RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "contact.close", "contact", c.id, c.member_id)));
+  // First-contact resolution: this contact repeats the member's earlier resolved
+  // ones on the same issue that closed within the window before it opened.
+  if (outcome.issue && verified) {
+    RXD_ASSIGN_OR_RETURN(const Instant opened, ParseInstant(c.opened_at, "opened_at"));
+    const std::string window_start = FormatInstant(opened - fcr_.repeat_window);
+    RXD_ASSIGN_OR_RETURN(Rows earlier,
+                         w.conn.Query("SELECT id, closed_at FROM contacts WHERE member_id = ? AND issue = ? AND "
+                                      "resolved = 1 AND id <> ? AND closed_at > ? AND opened_at <= ? AND "
+                                      "(fcr IS NULL OR fcr <> 0)",
+                                      {Value(c.member_id), Value(c.issue), Value(c.id), Value(window_start),
+                                       Value(c.opened_at)}));
+    for (const Row& e : earlier) {
+      RXD_ASSIGN_OR_RETURN(const Instant closed, ParseInstant(e.Text(1), "closed_at"));
+      if (!IsRepeatContact(closed, opened, fcr_)) continue;
+      RXD_TRY(w.conn.Exec("UPDATE contacts SET fcr = 0 WHERE id = ?", {Value(e.Text(0))}));
+      RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "contact.fcr_repeat", "contact", e.Text(0), c.member_id)));
+    }
+  }
+  for (const ContactClosedHook& hook : closed_hooks_) RXD_TRY(hook(w.conn, c, now));
+  return OkStatus();
 }
 
 Result<Page<Contact>> ContactService::List(const Caller& caller, const ContactFilter& filter) {

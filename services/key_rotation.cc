@@ -21,6 +21,13 @@ const std::vector<SealedTable>& SealedTables() {
        "id",
        {"reported_by", "summary", "phi_involved", "unauthorized_person", "mitigation", "resolution"},
        "key_id"},
+      {"contact_notes", "id", {"fields"}, "key_id"},
+      {"message_threads", "id", {"subject"}, "key_id"},
+      {"thread_messages", "id", {"body"}, "key_id"},
+      {"tickets", "id", {"summary"}, "key_id"},
+      {"csat_surveys", "contact_id", {"comment"}, "key_id"},
+      {"chat_messages", "id", {"text"}, "key_id"},
+      {"ivr_calls", "call_sid", {"member_number", "from"}},
   };
   return kTables;
 }

@@ -4,6 +4,7 @@
 #include "infra/crypto.h"
 #include "infra/ids.h"
 #include "services/audit.h"
+#include "services/notifications.h"
 
 namespace rxdesk {
 namespace {
@@ -119,6 +120,9 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
                         "'received', ?, ?)",
                         {Value(NewId()), Value(order.id), Value(order.created_at), Value(caller.principal.user_id)}));
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "refill.create", "order", order.id, order.member_id)));
+    // Refills are confirmed at once (PRODUCT.md §8), sent after this commits.
+    RXD_TRY(QueueNotification(w.conn, {.member_id = order.member_id, .template_id = "refill_confirmed",
+                                       .params = {{"reference", order.reference}}}));
     return on_commit ? on_commit(w.conn, order) : OkStatus();
   }));
   if (refusal) return std::move(*refusal);

@@ -282,6 +282,258 @@ CREATE TABLE privacy_incident_history (
 CREATE INDEX privacy_incident_history_incident ON privacy_incident_history(incident_id, at);
 {APPEND_ONLY privacy_incident_history}
 )SQL"},
+      {4, "contact center: contacts without a holder, agents, routing, agent states", R"SQL(
+-- A self-service or waiting contact has no holder until the ACD routes it.
+{CONTACTS_AGENT_NULLABLE}
+-- Agents' routing profiles (users with role agent or pharmacist); skills as
+-- "name:proficiency" pairs joined by ',', languages as "en,es".
+CREATE TABLE cc_agents (
+  user_id TEXT PRIMARY KEY REFERENCES users(id),
+  skills TEXT NOT NULL,
+  languages TEXT NOT NULL,
+  capacity_voice INTEGER NOT NULL,
+  capacity_chat INTEGER NOT NULL,
+  capacity_message INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- One row per routed contact; instants in milliseconds since the Unix epoch.
+CREATE TABLE cc_routing (
+  contact_id TEXT PRIMARY KEY REFERENCES contacts(id),
+  queue TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT NOT NULL,
+  tty INTEGER NOT NULL,
+  callback INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  enqueued_at BIGINT NOT NULL,
+  agent_id TEXT REFERENCES users(id),
+  assigned_at BIGINT,
+  overflow INTEGER NOT NULL DEFAULT 0,
+  ended_at BIGINT,
+  wrap_up_until BIGINT,
+  abandoned_at BIGINT
+);
+CREATE INDEX cc_routing_enqueued ON cc_routing(enqueued_at);
+CREATE INDEX cc_routing_agent ON cc_routing(agent_id, assigned_at);
+-- Every agent state change (available, busy, wrap_up, break, offline) with its reason.
+CREATE TABLE cc_agent_states (
+  seq BIGINT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX cc_agent_states_user ON cc_agent_states(user_id, at);
+CREATE INDEX cc_agent_states_at ON cc_agent_states(at);
+-- The ACD's inputs in the order it received them: a restart replays them.
+CREATE TABLE cc_inputs (
+  seq BIGINT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  user_id TEXT,
+  contact_id TEXT,
+  presence TEXT,
+  reason TEXT
+);
+CREATE INDEX cc_inputs_at ON cc_inputs(at);
+)SQL"},
+      {5, "contact documentation, secure messages, escalation tickets, CSAT surveys", R"SQL(
+-- How a contact ended (PRODUCT.md section 8). resolved: 1 for the disposition
+-- "resolved", 0 for any other, NULL while open or closed without a disposition.
+-- fcr: NULL while no repeat is known (first-contact resolution holds once 7 days
+-- pass: implicit), 0 when a contact of the same member on the same issue came
+-- within 7 days of this resolved one.
+ALTER TABLE contacts ADD COLUMN disposition TEXT;
+ALTER TABLE contacts ADD COLUMN issue TEXT;
+ALTER TABLE contacts ADD COLUMN resolved INTEGER;
+ALTER TABLE contacts ADD COLUMN fcr INTEGER;
+CREATE INDEX contacts_member_issue ON contacts(member_id, issue, closed_at);
+CREATE TABLE contact_orders (
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  order_id TEXT NOT NULL REFERENCES orders(id),
+  PRIMARY KEY (contact_id, order_id)
+);
+-- Notes written with a template; the fields (JSON) are sealed: they describe a member's care.
+CREATE TABLE contact_notes (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  template TEXT NOT NULL,
+  fields_enc {BLOB} NOT NULL,
+  author_id TEXT NOT NULL,
+  key_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX contact_notes_contact ON contact_notes(contact_id, id);
+-- Secure messages to the pharmacist pool: one thread per contact of channel "message".
+-- awaiting_since: the oldest member message no pharmacist has answered (the SLA clock).
+CREATE TABLE message_threads (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL UNIQUE REFERENCES contacts(id),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  subject_enc {BLOB} NOT NULL,
+  status TEXT NOT NULL,
+  awaiting_since TEXT,
+  key_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX message_threads_member ON message_threads(member_id, id);
+CREATE INDEX message_threads_status ON message_threads(status, awaiting_since, id);
+CREATE TABLE thread_messages (
+  id TEXT PRIMARY KEY,
+  thread_id TEXT NOT NULL REFERENCES message_threads(id),
+  author_id TEXT NOT NULL,
+  author_role TEXT NOT NULL,
+  body_enc {BLOB} NOT NULL,
+  key_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX thread_messages_thread ON thread_messages(thread_id, id);
+-- Escalation tickets; the summary is sealed, the reason is a code of the path.
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  member_id TEXT REFERENCES members(id),
+  path TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  summary_enc {BLOB} NOT NULL,
+  status TEXT NOT NULL,
+  owner_id TEXT REFERENCES users(id),
+  due_at TEXT NOT NULL,
+  key_id BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  closed_at TEXT
+);
+CREATE INDEX tickets_path_status ON tickets(path, status, id);
+CREATE INDEX tickets_due ON tickets(status, due_at);
+CREATE TABLE ticket_history (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  from_status TEXT,
+  to_status TEXT NOT NULL,
+  owner_id TEXT,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL
+);
+CREATE INDEX ticket_history_ticket ON ticket_history(ticket_id, id);
+{APPEND_ONLY ticket_history}
+-- One survey per closed contact. The link's token is stored hashed; score stays
+-- NULL until answered; answered_by: link | agent | ivr | chat.
+CREATE TABLE csat_surveys (
+  contact_id TEXT PRIMARY KEY REFERENCES contacts(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  member_id TEXT REFERENCES members(id),
+  score INTEGER,
+  comment_enc {BLOB},
+  answered_by TEXT,
+  key_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  answered_at TEXT
+);
+CREATE INDEX csat_surveys_answered ON csat_surveys(answered_at);
+)SQL"},
+      {6, "notification preferences and the notification outbox", R"SQL(
+-- A member's choice of channel and language (PRODUCT.md section 8). No row:
+-- the default (email when one is on file, else SMS when a phone is, else none; English).
+CREATE TABLE notification_preferences (
+  member_id TEXT PRIMARY KEY REFERENCES members(id),
+  channel TEXT NOT NULL,
+  language TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- The outbox: one row per notification, written in the transaction of the change
+-- it tells of and sent by the worker. No PHI: the address is read from the member
+-- at send time; params are references (domain/notification_templates.h);
+-- last_error is a code and a short reason, never an address.
+-- next_attempt_at NULL: due at once. lease_*: the node sending it, until when.
+CREATE TABLE notification_outbox (
+  id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  template_id TEXT NOT NULL,
+  params TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  lease_holder TEXT,
+  lease_until TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX notification_outbox_due ON notification_outbox(status, id);
+CREATE INDEX notification_outbox_member ON notification_outbox(member_id, id);
+)SQL"},
+      {7, "web chats and their sealed messages", R"SQL(
+-- One row per web chat (docs/contact-center.md "Web chat"); its id is the chat
+-- contact's id. Read markers are kept so both sides see them after a reconnect.
+CREATE TABLE chats (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL,
+  member_user_id TEXT NOT NULL REFERENCES users(id),
+  member_id TEXT REFERENCES members(id),
+  agent_user_id TEXT REFERENCES users(id),
+  queue TEXT NOT NULL,
+  language TEXT NOT NULL,
+  status TEXT NOT NULL,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  member_read_seq BIGINT NOT NULL DEFAULT 0,
+  agent_read_seq BIGINT NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  assigned_at TEXT,
+  ended_at TEXT,
+  ended_by TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX chats_member ON chats(member_user_id, status);
+CREATE INDEX chats_agent ON chats(agent_user_id, status);
+-- Messages in order (seq per chat); text_enc is PHI, sealed. A client's retry of
+-- the same client_id finds its first copy instead of storing a second.
+CREATE TABLE chat_messages (
+  id TEXT PRIMARY KEY,
+  chat_id TEXT NOT NULL REFERENCES chats(id),
+  seq BIGINT NOT NULL,
+  client_id TEXT NOT NULL,
+  sender_role TEXT NOT NULL,
+  sender_user_id TEXT NOT NULL REFERENCES users(id),
+  text_enc {BLOB} NOT NULL,
+  key_id BIGINT NOT NULL,
+  sent_at TEXT NOT NULL,
+  UNIQUE (chat_id, seq),
+  UNIQUE (chat_id, sender_user_id, client_id)
+);
+)SQL"},
+      {8, "IVR calls: where each call stands in its flow", R"SQL(
+-- One row per call of the voice webhook (docs/contact-center.md "IVR menus"), so
+-- a restart mid-call continues where the caller was. from_enc (the caller's
+-- number) and member_number_enc (typed, waiting for the date of birth) are PHI,
+-- sealed. version: each event moves it by one; a concurrent event loses (409).
+CREATE TABLE ivr_calls (
+  call_sid TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  line TEXT NOT NULL,
+  node TEXT NOT NULL,
+  language TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  member_number_enc {BLOB},
+  member_id TEXT REFERENCES members(id),
+  pending_service TEXT,
+  queue TEXT,
+  from_enc {BLOB},
+  version BIGINT NOT NULL DEFAULT 0,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  ended_at TEXT
+);
+CREATE INDEX ivr_calls_contact ON ivr_calls(contact_id);
+)SQL"},
   };
   return kMigrations;
 }
@@ -341,10 +593,44 @@ std::string AuditPruneGuard(Dialect dialect) {
          "EXECUTE FUNCTION rxdesk_append_only();\n";
 }
 
+// Migration 4: contacts.agent_id loses NOT NULL. SQLite cannot drop a constraint,
+// so the table is rebuilt as its documentation describes (new table, copy, drop,
+// rename, indexes); nothing references contacts yet at version 3.
+std::string ContactsAgentNullable(Dialect dialect) {
+  if (dialect == Dialect::kPostgres) return "ALTER TABLE contacts ALTER COLUMN agent_id DROP NOT NULL;\n";
+  return R"(CREATE TABLE contacts_rebuilt (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  agent_id TEXT REFERENCES users(id),
+  member_id TEXT REFERENCES members(id),
+  status TEXT NOT NULL,
+  verification TEXT NOT NULL,
+  verified_by TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  flagged INTEGER NOT NULL DEFAULT 0,
+  opened_at TEXT NOT NULL,
+  verified_at TEXT,
+  closed_at TEXT,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO contacts_rebuilt(id, reference, channel, agent_id, member_id, status, verification, verified_by,
+  failed_attempts, flagged, opened_at, verified_at, closed_at, updated_at)
+  SELECT id, reference, channel, agent_id, member_id, status, verification, verified_by, failed_attempts, flagged,
+  opened_at, verified_at, closed_at, updated_at FROM contacts;
+DROP TABLE contacts;
+ALTER TABLE contacts_rebuilt RENAME TO contacts;
+CREATE INDEX contacts_agent ON contacts(agent_id, opened_at);
+CREATE INDEX contacts_member ON contacts(member_id, opened_at);
+CREATE INDEX contacts_flagged ON contacts(flagged, opened_at);
+)";
+}
+
 std::string Render(const char* sql, Dialect dialect) {
   std::string out = sql;
   ReplaceAll(out, "{BLOB}", dialect == Dialect::kSqlite ? "BLOB" : "BYTEA");
   ReplaceAll(out, "{AUDIT_PRUNE_GUARD}", AuditPruneGuard(dialect));
+  ReplaceAll(out, "{CONTACTS_AGENT_NULLABLE}", ContactsAgentNullable(dialect));
   for (std::size_t pos = out.find("{APPEND_ONLY "); pos != std::string::npos; pos = out.find("{APPEND_ONLY ")) {
     const std::size_t end = out.find('}', pos);
     const std::string table = out.substr(pos + 13, end - pos - 13);

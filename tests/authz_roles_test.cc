@@ -83,6 +83,29 @@ TEST(Authorization, EveryRoleOutsideARouteRuleIsRefusedAndNoTokenIsUnauthenticat
 }
 
 
+// Webhook routes take no token: the provider signs each body (x-signature-header).
+// Without a valid signature they refuse everyone, whatever token is sent.
+TEST(Authorization, SignedRoutesRefuseEveryRequestWithoutAValidSignature) {
+  auto& env = E2e::Get();
+  const auto doc = env.client().Get("/v1/openapi.json").json();
+  int checked = 0;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      if (!op.contains("x-signature-header")) continue;
+      const std::string verb = Upper(method), target = FillPath(path);
+      EXPECT_EQ(Call(verb, target).status, 401) << verb << " " << path;
+      EXPECT_EQ(Call(verb, target, env.Token(Role::kAdmin)).status, 401) << verb << " " << path;
+      const HttpResult forged = env.client().Send(
+          verb, target, "{}",
+          {{"Content-Type", "application/json"}, {op["x-signature-header"].get<std::string>(), "sha256=" + std::string(64, '0')}});
+      EXPECT_EQ(forged.status, 401) << verb << " " << path;
+      EXPECT_EQ(forged.error_code(), "unauthenticated");
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 2);
+}
+
 // A session for member.demo that expired a minute ago, written straight into the store.
 std::string ExpiredMemberToken() {
   auto& env = E2e::Get();
