@@ -9,6 +9,7 @@
 
 #include "domain/clock.h"
 #include "services/contact_gate.h"
+#include "tests/support/postgres_schema.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_process.h"
 
@@ -18,6 +19,7 @@ namespace {
 using std::chrono::seconds;
 using testing::TempDir;
 using testing::TestPostgres;
+using testing::TestStoreOptions;
 
 const Instant kStart = *ParseInstant("2026-03-10T15:00:00Z");  // 10:00 CDT
 
@@ -32,18 +34,8 @@ Caller As(const std::string& user, Role role) {
 class ContactCenterTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    StoreOptions options;
-    if (GetParam() == Dialect::kPostgres) {
-      if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-      TestPostgres& pg = TestPostgres::Shared();
-      ASSERT_TRUE(pg.ok()) << pg.error();
-      auto conninfo = pg.CreateDatabase();
-      ASSERT_TRUE(conninfo.ok()) << conninfo.error().message;
-      options.postgres_conninfo = *conninfo;
-    } else {
-      options.sqlite_path = dir_.path() + "/rxdesk.db";
-    }
-    auto store = Store::Open(options);
+    if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
+    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "cc"));
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     for (const auto& [id, role] : std::vector<std::pair<std::string, std::string>>{
@@ -372,6 +364,79 @@ TEST_P(ContactCenterTest, KpiQueriesAreRefusedByField) {
   EXPECT_EQ(cc_->Kpis({.from = kStart, .to = kStart + std::chrono::days{32}}).error().field, "to");
   EXPECT_EQ(cc_->Kpis({.queue = "nope"}).error().field, "queue");
   EXPECT_EQ(cc_->Kpis({.interval = std::chrono::minutes{0}}).error().field, "interval");
+}
+
+TEST_P(ContactCenterTest, AWaitingCallTurnedIntoACallbackKeepsItsReferenceAndPlaceAndIsNotAnAbandonment) {
+  Profile("ana", {{"refills", 3}});
+  const Arrived first = Call("refills_delivery");
+  clock_.Advance(seconds{30});
+  const Arrived second = Call("refills_delivery");
+  clock_.Advance(seconds{400});
+  ASSERT_TRUE(cc_->TurnIntoCallback(first.contact.id).ok());
+  auto where = cc_->Where(first.contact.id);
+  ASSERT_TRUE(where.ok());
+  EXPECT_EQ(where->contact.reference, first.contact.reference);
+  EXPECT_EQ(where->position, 1);
+  EXPECT_EQ(cc_->Where(second.contact.id)->position, 2);
+  ASSERT_TRUE(cc_->Abandon(second.contact.id).ok());  // a real abandonment, for contrast
+
+  auto k = cc_->Kpis({.from = kStart, .to = kStart + std::chrono::minutes{30}});
+  ASSERT_TRUE(k.ok()) << k.error().message;
+  EXPECT_EQ(k->report.total.offered, 2);
+  EXPECT_EQ(k->report.total.abandoned, 1);
+  EXPECT_EQ(k->report.total.waiting, 1);
+  EXPECT_DOUBLE_EQ(*k->report.total.Abandonment(), 0.5);
+
+  clock_.Advance(seconds{20});
+  State("ana", Presence::kAvailable);
+  ASSERT_EQ(assigned_.size(), 1u);
+  EXPECT_EQ(assigned_[0].contact_id, first.contact.id);
+  auto mine = cc_->MyContacts(As("ana", Role::kAgent));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_TRUE((*mine)[0].callback);
+  EXPECT_EQ((*mine)[0].reference, first.contact.reference);
+  k = cc_->Kpis({.from = kStart, .to = kStart + std::chrono::minutes{30}});
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->report.total.answered, 1);
+  EXPECT_EQ(k->report.total.abandoned, 1);
+  EXPECT_NEAR(*k->report.total.Asa(), 450.0, 1e-9);  // the wait counts from the call's arrival
+}
+
+TEST_P(ContactCenterTest, TurningIntoACallbackRefusesAContactThatIsNotWaiting) {
+  EXPECT_EQ(cc_->TurnIntoCallback("01UNKNOWN").error().code, "not_found");
+  Profile("ana", {{"refills", 3}});
+  State("ana", Presence::kAvailable);
+  const Arrived held = Call("refills_delivery");
+  EXPECT_EQ(cc_->TurnIntoCallback(held.contact.id).error().code, "conflict");
+  const Arrived gone = Call("refills_delivery");
+  ASSERT_TRUE(cc_->Abandon(gone.contact.id).ok());
+  EXPECT_EQ(cc_->TurnIntoCallback(gone.contact.id).error().code, "conflict");
+  const Arrived twice = Call("refills_delivery");
+  EXPECT_TRUE(cc_->TurnIntoCallback(twice.contact.id).ok());
+  EXPECT_TRUE(cc_->TurnIntoCallback(twice.contact.id).ok());  // already a callback: nothing changes
+  EXPECT_EQ(cc_->Where(twice.contact.id)->position, 1);
+}
+
+TEST_P(ContactCenterTest, ACallTurnedIntoACallbackKeepsItsPlaceAfterARestart) {
+  Profile("ana", {{"refills", 3}});
+  const Arrived first = Call("refills_delivery");
+  clock_.Advance(seconds{1});
+  const Arrived second = Call("refills_delivery");
+  ASSERT_TRUE(cc_->TurnIntoCallback(second.contact.id).ok());
+  EXPECT_EQ(cc_->Where(second.contact.id)->position, 2);  // no callback priority: it keeps the call's place
+  clock_.Advance(seconds{10});
+  Start();  // a new process over the same store
+  EXPECT_EQ(cc_->Where(first.contact.id)->position, 1);
+  EXPECT_EQ(cc_->Where(second.contact.id)->position, 2);
+  State("ana", Presence::kAvailable);
+  ASSERT_TRUE(cc_->Finish(first.contact.id).ok());
+  ASSERT_TRUE(cc_->FinishMyWrapUp(As("ana", Role::kAgent)).ok());
+  auto mine = cc_->MyContacts(As("ana", Role::kAgent));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].contact_id, second.contact.id);
+  EXPECT_TRUE((*mine)[0].callback);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ContactCenterTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),

@@ -20,21 +20,16 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 using testing::TempDir;
+using testing::TestPostgres;
+using testing::TestStoreOptions;
 
 Instant At(const char* text) { return *ParseInstant(text); }
 
 class DeskServicesTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    StoreOptions options;
-    if (GetParam() == Dialect::kPostgres) {
-      if (!testing::TestPostgres::Available()) GTEST_SKIP() << testing::TestPostgres::NotFoundMessage();
-      options.postgres_conninfo = testing::FreshPostgresSchema("desk");
-      ASSERT_FALSE(options.postgres_conninfo.empty());
-    } else {
-      options.sqlite_path = dir_.path() + "/rxdesk.db";
-    }
-    auto store = Store::Open(options);
+    if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
+    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "desk"));
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);

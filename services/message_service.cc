@@ -57,17 +57,22 @@ bool MessageService::MaySee(const Caller& caller, const MessageThread& t) const 
          caller.principal.member_id == t.member_id;
 }
 
-Result<std::optional<MessageThread>> MessageService::Load(Connection& conn, const std::string& id,
-                                                          bool with_messages) const {
-  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string(kSelect) + " WHERE t.id = ?", {Value(id)}));
-  if (rows.empty()) return std::optional<MessageThread>();
-  const Row& r = rows[0];
+Result<MessageThread> MessageService::ThreadOf(const Row& r) const {
   MessageThread t{.id = r.Text(0), .contact_id = r.Text(1), .reference = r.Text(2), .member_id = r.Text(3)};
   RXD_ASSIGN_OR_RETURN(t.subject, vault_.Open("message_threads", t.id, "subject", r.at(4)));
   t.status = ParseThreadStatus(r.Text(5)).value_or(ThreadStatus::kClosed);
   t.awaiting_since = r.Text(6);
   t.created_at = r.Text(7);
   t.updated_at = r.Text(8);
+  return t;
+}
+
+Result<std::optional<MessageThread>> MessageService::Load(Connection& conn, const std::string& id,
+                                                          bool with_messages) const {
+  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string(kSelect) + " WHERE t.id = ?", {Value(id)}));
+  if (rows.empty()) return std::optional<MessageThread>();
+  const Row& r = rows[0];
+  RXD_ASSIGN_OR_RETURN(MessageThread t, ThreadOf(r));
   if (with_messages) {
     RXD_ASSIGN_OR_RETURN(Rows msgs, conn.Query("SELECT id, author_role, author_id, body_enc, created_at FROM "
                                                "thread_messages WHERE thread_id = ? ORDER BY id",
@@ -163,12 +168,7 @@ Result<Page<MessageThread>> MessageService::List(const Caller& caller, std::opti
         page.next_cursor = page.items.back().id;
         break;
       }
-      MessageThread t{.id = r.Text(0), .contact_id = r.Text(1), .reference = r.Text(2), .member_id = r.Text(3)};
-      RXD_ASSIGN_OR_RETURN(t.subject, vault_.Open("message_threads", t.id, "subject", r.at(4)));
-      t.status = ParseThreadStatus(r.Text(5)).value_or(ThreadStatus::kClosed);
-      t.awaiting_since = r.Text(6);
-      t.created_at = r.Text(7);
-      t.updated_at = r.Text(8);
+      RXD_ASSIGN_OR_RETURN(MessageThread t, ThreadOf(r));
       page.items.push_back(std::move(t));
     }
     return OkStatus();

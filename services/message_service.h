@@ -105,6 +105,8 @@ class MessageService {
  private:
   Status ValidateText(const std::string& subject, const std::string& body) const;
   Result<std::optional<MessageThread>> Load(Connection& conn, const std::string& id, bool with_messages) const;
+  // A row of the thread columns (kSelect), its subject opened.
+  Result<MessageThread> ThreadOf(const Row& r) const;
   bool MaySee(const Caller& caller, const MessageThread& t) const;
   Status AppendMessage(Connection& conn, const std::string& thread_id, const Caller& caller, const std::string& body,
                        Instant now) const;

@@ -23,6 +23,7 @@ namespace {
 using std::chrono::seconds;
 using testing::TempDir;
 using testing::TestPostgres;
+using testing::TestStoreOptions;
 
 const NotificationParams kRef = {{"reference", "RX-261123-4F7KQ2-8"}};
 
@@ -60,15 +61,9 @@ const SendOutcome kTemporary{.ok = false, .permanent = false, .error = "smtp: Co
 class NotificationWorkerTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    StoreOptions options;
-    if (GetParam() == Dialect::kPostgres) {
-      if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-      conninfo_ = testing::FreshPostgresSchema("notify");
-      ASSERT_FALSE(conninfo_.empty());
-      options.postgres_conninfo = conninfo_;
-    } else {
-      options.sqlite_path = dir_.path() + "/rxdesk.db";
-    }
+    if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
+    const StoreOptions options = TestStoreOptions(GetParam(), dir_.path(), "notify");
+    conninfo_ = options.postgres_conninfo;
     auto store = Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);

@@ -34,18 +34,11 @@ Status AddHistory(Connection& conn, const Ticket& t, const std::string& from, co
   return OkStatus();
 }
 
-}  // namespace
-
-Result<std::optional<Ticket>> TicketService::Load(Connection& conn, const std::string& id, bool with_history) const {
-  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string(kSelect) + " WHERE id = ?", {Value(id)}));
-  if (rows.empty()) return std::optional<Ticket>();
-  const Row& r = rows[0];
+// The columns of kSelect but the sealed summary (6), which only a full read opens.
+Result<Ticket> TicketOf(const Row& r) {
   Ticket t{.id = r.Text(0), .reference = r.Text(1), .contact_id = r.Text(2), .member_id = r.Text(3)};
   RXD_ASSIGN_OR_RETURN(t.path, ParseEscalationPath(r.Text(4)));
   t.reason = r.Text(5);
-  if (with_history) {
-    RXD_ASSIGN_OR_RETURN(t.summary, vault_.Open("tickets", t.id, "summary", r.at(6)));
-  }
   RXD_ASSIGN_OR_RETURN(t.status, ParseTicketStatus(r.Text(7)));
   t.owner_id = r.Text(8);
   t.due_at = r.Text(9);
@@ -53,6 +46,19 @@ Result<std::optional<Ticket>> TicketService::Load(Connection& conn, const std::s
   t.created_at = r.Text(11);
   t.updated_at = r.Text(12);
   t.closed_at = r.Text(13);
+  return t;
+}
+
+}  // namespace
+
+Result<std::optional<Ticket>> TicketService::Load(Connection& conn, const std::string& id, bool with_history) const {
+  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string(kSelect) + " WHERE id = ?", {Value(id)}));
+  if (rows.empty()) return std::optional<Ticket>();
+  const Row& r = rows[0];
+  RXD_ASSIGN_OR_RETURN(Ticket t, TicketOf(r));
+  if (with_history) {
+    RXD_ASSIGN_OR_RETURN(t.summary, vault_.Open("tickets", t.id, "summary", r.at(6)));
+  }
   if (with_history) {
     RXD_ASSIGN_OR_RETURN(Rows history,
                          conn.Query("SELECT COALESCE(from_status, ''), to_status, COALESCE(owner_id, ''), "
@@ -158,16 +164,7 @@ Result<Page<Ticket>> TicketService::List(const Caller& caller, const TicketFilte
       page.next_cursor = page.items.back().id;
       break;
     }
-    Ticket t{.id = r.Text(0), .reference = r.Text(1), .contact_id = r.Text(2), .member_id = r.Text(3)};
-    t.path = ParseEscalationPath(r.Text(4)).ok() ? *ParseEscalationPath(r.Text(4)) : EscalationPath::kSupervisor;
-    t.reason = r.Text(5);
-    t.status = ParseTicketStatus(r.Text(7)).ok() ? *ParseTicketStatus(r.Text(7)) : TicketStatus::kOpen;
-    t.owner_id = r.Text(8);
-    t.due_at = r.Text(9);
-    t.created_by = r.Text(10);
-    t.created_at = r.Text(11);
-    t.updated_at = r.Text(12);
-    t.closed_at = r.Text(13);
+    RXD_ASSIGN_OR_RETURN(Ticket t, TicketOf(r));
     Present(caller, t);
     page.items.push_back(std::move(t));
   }

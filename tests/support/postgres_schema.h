@@ -4,6 +4,11 @@
 //
 //   const std::string conninfo = FreshPostgresSchema("audit");   // "" after a recorded failure
 //   auto conn = OpenPostgres({.conninfo = conninfo});
+//
+// Store tests parameterised on the dialect open theirs with TestStoreOptions:
+//
+//   if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << ...;
+//   auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "desk"));
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +18,7 @@
 #include <string_view>
 
 #include "store/db.h"
+#include "store/store.h"
 #include "tests/support/postgres_server.h"
 
 namespace rxdesk::testing {
@@ -38,6 +44,18 @@ inline std::string FreshPostgresSchema(std::string_view prefix) {
     return "";
   }
   return pg.conninfo() + " options='-c search_path=" + schema + "'";
+}
+
+// A new SQLite file in `dir`, or a new schema on the shared PostgreSQL server
+// (an empty conninfo after a recorded failure, which Store::Open then refuses).
+inline StoreOptions TestStoreOptions(Dialect dialect, const std::string& dir, std::string_view prefix) {
+  StoreOptions options;
+  if (dialect == Dialect::kPostgres) {
+    options.postgres_conninfo = FreshPostgresSchema(prefix);
+  } else {
+    options.sqlite_path = dir + "/rxdesk.db";
+  }
+  return options;
 }
 
 }  // namespace rxdesk::testing
