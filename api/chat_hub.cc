@@ -24,7 +24,7 @@ Json ChatJson(const Chat& chat) {
 }
 
 Json ChatMessageJson(const ChatMessage& m) {
-  return Json{{"chat_id", m.chat_id}, {"seq", m.seq},   {"client_id", m.client_id},
+  return Json{{"chat_id", m.chat_id},  {"seq", m.seq},   {"client_id", m.client_id},
               {"from", m.sender_role}, {"text", m.text}, {"sent_at", m.sent_at}};
 }
 

@@ -354,7 +354,8 @@ class WsConn : public WsConnection, public std::enable_shared_from_this<WsConn<S
         res.set(http::field::strict_transport_security, Sv(kStrictTransportSecurity));
       }
     }));
-    ws_.async_accept(*request, [self = this->shared_from_this(), request](beast::error_code ec) { self->OnAccept(ec); });
+    ws_.async_accept(*request,
+                     [self = this->shared_from_this(), request](beast::error_code ec) { self->OnAccept(ec); });
   }
 
   void Send(std::string text) override {
@@ -607,8 +608,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   // A request for a WebSocket endpoint: the origin is checked here, the endpoint's
   // handler decides on a worker, then this session hands its stream to a WsConn.
-  void Upgrade(const WsEndpoint& endpoint, http::request<http::string_body> msg,
-               std::shared_ptr<HttpRequest> request) {
+  void Upgrade(const WsEndpoint& endpoint, http::request<http::string_body> msg, std::shared_ptr<HttpRequest> request) {
     server_.in_flight.fetch_add(1);
     keep_alive_ = false;
     const auto refuse = [&](int status, std::string_view code, std::string_view message) {
@@ -834,9 +834,8 @@ void HttpServer::Run() {
   {
     std::unique_lock lock(impl_->mu);
     impl_->idle.wait(lock, [this] { return impl_->stopping.load(); });
-    impl_->idle.wait_for(lock, std::chrono::seconds(impl_->options.shutdown_grace_s), [this] {
-      return impl_->in_flight.load() == 0 && impl_->ws_count.load() == 0;
-    });
+    impl_->idle.wait_for(lock, std::chrono::seconds(impl_->options.shutdown_grace_s),
+                         [this] { return impl_->in_flight.load() == 0 && impl_->ws_count.load() == 0; });
   }
   // Give the last writes a moment to flush to their sockets.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -34,8 +34,8 @@ void Api::AddChatRoutes() {
                .summary = "A chat contact's transcript: the member's own chat, the agent it was assigned to, or a "
                           "supervisor (audited)",
                .tag = "chat",
-               .response_schema = ObjectSchema(
-                   {{"chat", chat_schema}, {"messages", {{"type", "array"}, {"items", message_schema}}}})},
+               .response_schema =
+                   ObjectSchema({{"chat", chat_schema}, {"messages", {{"type", "array"}, {"items", message_schema}}}})},
               Handler([chat](RouteContext& ctx) -> Result<HttpResponse> {
                 if (!chat) return MakeError("not_found", "no such chat");
                 RXD_ASSIGN_OR_RETURN(auto transcript, chat->Transcript(CallerOf(ctx), ctx.Param(0)));

@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/chat_hub.h"
+#include "api/kpi_feed.h"
 #include "api/http_server.h"
 #include "api/rate_limit.h"
 #include "app/runtime.h"
@@ -135,6 +136,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   ChatHub chat_hub(chat, auth, r.clock, &*channels, chat_center);
   deps.chat = &chat;
   Api api(deps);
+  // The supervisors' live KPI feed: GET /v1/kpis pushed over a WebSocket.
+  KpiFeed kpi_feed([&api](HttpRequest& req) { return api.Handle(req); }, auth,
+                   {.interval_s = r.config.chat.kpi_feed_interval_s});
 
   HttpServerOptions options;
   options.host = listen->host;
@@ -149,6 +153,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   options.per_ip_burst = r.config.limits.per_ip_burst;
   options.trusted_proxies = r.config.limits.trusted_proxies;
   options.websockets.push_back(chat_hub.Endpoint());
+  options.websockets.push_back(kpi_feed.Endpoint());
   options.ws.allowed_origins = r.config.chat.allowed_origins;
   options.ws.require_origin = r.config.chat.require_origin;
   options.ws.max_message_bytes = static_cast<std::size_t>(r.config.chat.max_message_bytes);
@@ -179,7 +184,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   NotificationWorker notifier(*r.store, *r.vault, r.clock, WorkerOptionsFrom(r.config.notifications), email.get(),
                               sms.get(), ProcessName());
   notifier.Start();
+  kpi_feed.Start();
   server.Run();
+  kpi_feed.Stop();
   notifier.Stop();
   daily_retention.Stop();
   waiter.join();

@@ -93,6 +93,7 @@ void BindChat(ChatConfig& chat, ConfigBinder& b) {
   b.Int("chat", "max_message_bytes", &chat.max_message_bytes, 1024, 16 << 20);
   b.Int("chat", "ping_interval_s", &chat.ping_interval_s, 1, 3600);
   b.Int("chat", "auth_timeout_s", &chat.auth_timeout_s, 1, 600);
+  b.Int("chat", "kpi_feed_interval_s", &chat.kpi_feed_interval_s, 1, 3600);
 }
 
 // Lines, chat and secure messages (PRODUCT.md §7, docs/contact-center.md) in

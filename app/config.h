@@ -65,6 +65,7 @@ struct ChatConfig {
   int max_message_bytes = 16 * 1024;         // a larger WebSocket message closes the socket (1009)
   int ping_interval_s = 20;                  // a silent peer is closed after twice this
   int auth_timeout_s = 10;                   // no auth message by then: closed with 4401
+  int kpi_feed_interval_s = 5;               // /v1/kpis/live: a snapshot at least this often (and on change)
 };
 
 struct Config {

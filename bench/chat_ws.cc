@@ -6,23 +6,21 @@
 // against the target (p99 < 50 ms with 2,000 sockets).
 //
 //   bench/chat_ws_bench [MEMBERS=1500] [AGENTS=500] [SECONDS=20] [INTERVAL_MS=2000]
-#include <utility>
-
+#include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <algorithm>
-#include <deque>
-#include <functional>
-#include <utility>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <deque>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "domain/clock.h"
@@ -76,12 +74,11 @@ class Peer : public std::enable_shared_from_this<Peer> {
     beast::get_lowest_layer(ws_).async_connect(ep, [self = shared_from_this(), ep](beast::error_code ec) {
       if (ec) return self->Fail("connect", ec);
       beast::get_lowest_layer(self->ws_).expires_never();
-      self->ws_.async_handshake("127.0.0.1:" + std::to_string(ep.port()), "/v1/chat/ws",
-                                [self](beast::error_code hec) {
-                                  if (hec) return self->Fail("handshake", hec);
-                                  self->Send(json{{"type", "auth"}, {"token", self->token_}}.dump());
-                                  self->Read();
-                                });
+      self->ws_.async_handshake("127.0.0.1:" + std::to_string(ep.port()), "/v1/chat/ws", [self](beast::error_code hec) {
+        if (hec) return self->Fail("handshake", hec);
+        self->Send(json{{"type", "auth"}, {"token", self->token_}}.dump());
+        self->Read();
+      });
     });
   }
   void Send(std::string text) {
@@ -172,8 +169,8 @@ int main(int argc, char** argv) {
   policy.member_token_minutes = 24 * 60;
   std::vector<std::string> member_tokens, agent_tokens;
   {
-    const CommandResult seeded = RunCommand({RxdeskBinary(), "seed", "--demo", "--members", std::to_string(members + 1),
-                                             "--data-dir", dir.path()});
+    const CommandResult seeded = RunCommand(
+        {RxdeskBinary(), "seed", "--demo", "--members", std::to_string(members + 1), "--data-dir", dir.path()});
     if (seeded.exit_code != 0) {
       std::cerr << "chat bench: seed failed: " << seeded.err << "\n";
       return 1;
@@ -188,8 +185,9 @@ int main(int argc, char** argv) {
     WallClock clock;
     AuthService auth(**store, vault, clock, policy);
     auto ids = (*store)->Read([](Connection& c) {
-      return c.Query("SELECT m.id FROM members m WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id) "
-                     "ORDER BY m.id");
+      return c.Query(
+          "SELECT m.id FROM members m WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id) "
+          "ORDER BY m.id");
     });
     if (!ids.ok() || static_cast<int>(ids->size()) < members - 1) {
       std::cerr << "chat bench: not enough seeded members\n";
@@ -221,8 +219,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  ServerProcess server(dir.path(), {}, {"RXDESK_LIMITS_PER_IP_PER_MINUTE=0", "RXDESK_LIMITS_PER_ACCOUNT_PER_MINUTE=0",
-                                        "RXDESK_SERVER_LOG_LEVEL=warn"});
+  ServerProcess server(
+      dir.path(), {},
+      {"RXDESK_LIMITS_PER_IP_PER_MINUTE=0", "RXDESK_LIMITS_PER_ACCOUNT_PER_MINUTE=0", "RXDESK_SERVER_LOG_LEVEL=warn"});
   const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
   {
     HttpClient http("127.0.0.1", server.port());

@@ -14,9 +14,7 @@ TEST(ChatText, EmptyTextIsRefusedNamingTheField) {
   EXPECT_EQ(s.error().field, "text");
 }
 
-TEST(ChatText, OnlyWhiteSpaceAndLineBreaksIsRefused) {
-  EXPECT_FALSE(ValidateChatText(" \t\r\n  ", ChatPolicy{}).ok());
-}
+TEST(ChatText, OnlyWhiteSpaceAndLineBreaksIsRefused) { EXPECT_FALSE(ValidateChatText(" \t\r\n  ", ChatPolicy{}).ok()); }
 
 TEST(ChatText, ExactlyTheLimitPassesAndOneByteMoreIsRefused) {
   ChatPolicy policy;

@@ -65,11 +65,15 @@ for label, name in [("IVR engine, invalid key (menu replayed)", "BM_IvrStepInval
                     ("IVR engine, answer/9/1/hang-up", "BM_IvrCallAnswerSpanishEnqueueHangup")]:
     v = runs[name]["items_per_second"]
     print(f"{label:42s} {v:12.0f} events/s  target >= 10000: {'met' if v >= 10000 else 'MISSED'} (one core)")
-http = runs.get("BM_VoiceWebhookEventsOverHttp/16/iterations:1/manual_time")
-if http and "events_per_s" in http:
-    v = http["events_per_s"]
-    print(f"{'IVR webhook over HTTP, 16 keep-alive calls':42s} {v:12.0f} events/s  target >= 10000: {'met' if v >= 10000 else 'MISSED'} (signed, SQLite)")
-else:
+measured = False
+for calls in (16, 64, 256):
+    http = runs.get(f"BM_VoiceWebhookEventsOverHttp/{calls}/iterations:1/manual_time")
+    if http and "events_per_s" in http:
+        measured = True
+        v = http["events_per_s"]
+        label = f"IVR webhook over HTTP, {calls} calls in flight"
+        print(f"{label:42s} {v:12.0f} events/s  target >= 10000: {'met' if v >= 10000 else 'MISSED'} (signed, SQLite FULL)")
+if not measured:
     print("IVR webhook over HTTP: not measured (rxdesk binary not found)")
 PY
 

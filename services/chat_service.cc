@@ -34,8 +34,8 @@ Chat ChatOf(const Row& r) {
 }
 
 Result<std::optional<Chat>> FindChat(Connection& conn, const std::string& id) {
-  RXD_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string("SELECT ") + kChatColumns + " FROM chats WHERE id = ?",
-                                             {Value(id)}));
+  RXD_ASSIGN_OR_RETURN(Rows rows,
+                       conn.Query(std::string("SELECT ") + kChatColumns + " FROM chats WHERE id = ?", {Value(id)}));
   if (rows.empty()) return std::optional<Chat>();
   return std::optional<Chat>(ChatOf(rows.front()));
 }
@@ -95,25 +95,24 @@ Result<ChatStarted> ChatService::Start(const Caller& member, const ChatStart& st
   chat.status = "waiting";
   chat.created_at = now;
   RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
-    RXD_TRY(w.conn.Exec("INSERT INTO chats(id, reference, member_user_id, member_id, queue, language, status, "
-                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {Value(chat.id), Value(chat.reference), Value(chat.member_user_id), NullIfEmpty(chat.member_id),
-                         Value(chat.queue), Value(chat.language), Value(chat.status), Value(now), Value(now)}));
+    RXD_TRY(
+        w.conn.Exec("INSERT INTO chats(id, reference, member_user_id, member_id, queue, language, status, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {Value(chat.id), Value(chat.reference), Value(chat.member_user_id), NullIfEmpty(chat.member_id),
+                     Value(chat.queue), Value(chat.language), Value(chat.status), Value(now), Value(now)}));
     return w.audit.Append(
         w.conn, MakeAudit(InChat(member, chat.id), clock_.Now(), "chat.start", "chat", chat.id, chat.member_id));
   }));
-  Result<Arrived> arrived = center_->Arrive({.channel = "chat",
-                                             .queue = queue,
-                                             .language = start.language,
-                                             .member_id = member_id,
-                                             .contact_id = chat.id});
+  Result<Arrived> arrived = center_->Arrive(
+      {.channel = "chat", .queue = queue, .language = start.language, .member_id = member_id, .contact_id = chat.id});
   if (!arrived.ok()) {
     // Not routed (e.g. an unknown queue): the chat never began.
     Error e = arrived.error();
     (void)store_.Write([&](WriteContext& w) -> Status {
-      RXD_TRY(w.conn.Exec("UPDATE chats SET status = 'ended', ended_at = ?, ended_by = 'system', updated_at = ? "
-                          "WHERE id = ?",
-                          {Value(now), Value(now), Value(chat.id)}));
+      RXD_TRY(
+          w.conn.Exec("UPDATE chats SET status = 'ended', ended_at = ?, ended_by = 'system', updated_at = ? "
+                      "WHERE id = ?",
+                      {Value(now), Value(now), Value(chat.id)}));
       return OkStatus();
     });
     if (e.code == "invalid_request" && e.field == "queue") e.field = "topic";
@@ -122,8 +121,7 @@ Result<ChatStarted> ChatService::Start(const Caller& member, const ChatStart& st
   ChatStarted started;
   started.position = arrived->position;
   started.expected_wait = arrived->expected_wait;
-  RXD_ASSIGN_OR_RETURN(std::optional<Chat> now_chat,
-                       store_.Read([&](Connection& c) { return FindChat(c, chat.id); }));
+  RXD_ASSIGN_OR_RETURN(std::optional<Chat> now_chat, store_.Read([&](Connection& c) { return FindChat(c, chat.id); }));
   started.chat = now_chat ? *now_chat : chat;
   return started;
 }
@@ -136,9 +134,10 @@ Result<Chat> ChatService::Assign(const std::string& chat_id, const std::string& 
     if (!found) return ChatNotFound();
     chat = *found;
     if (chat.status == "ended" || chat.agent_user_id == agent_user_id) return OkStatus();
-    RXD_TRY(w.conn.Exec("UPDATE chats SET agent_user_id = ?, status = 'active', assigned_at = ?, updated_at = ? "
-                        "WHERE id = ?",
-                        {Value(agent_user_id), Value(now), Value(now), Value(chat_id)}));
+    RXD_TRY(
+        w.conn.Exec("UPDATE chats SET agent_user_id = ?, status = 'active', assigned_at = ?, updated_at = ? "
+                    "WHERE id = ?",
+                    {Value(agent_user_id), Value(now), Value(now), Value(chat_id)}));
     chat.agent_user_id = agent_user_id;
     chat.status = "active";
     chat.assigned_at = now;
@@ -197,15 +196,15 @@ Result<PostedMessage> ChatService::Post(const Caller& caller, const std::string&
     out.message.sent_at = now;
     RXD_TRY(w.conn.Exec("UPDATE chats SET last_seq = ?, updated_at = ? WHERE id = ?",
                         {Value(out.message.seq), Value(now), Value(chat_id)}));
-    RXD_TRY(w.conn.Exec("INSERT INTO chat_messages(id, chat_id, seq, client_id, sender_role, sender_user_id, "
-                        "text_enc, key_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {Value(id), Value(chat_id), Value(out.message.seq), Value(client_id),
-                         Value(out.message.sender_role), Value(caller.principal.user_id), Value(sealed), key_id,
-                         Value(now)}));
+    RXD_TRY(w.conn.Exec(
+        "INSERT INTO chat_messages(id, chat_id, seq, client_id, sender_role, sender_user_id, "
+        "text_enc, key_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {Value(id), Value(chat_id), Value(out.message.seq), Value(client_id), Value(out.message.sender_role),
+         Value(caller.principal.user_id), Value(sealed), key_id, Value(now)}));
     chat.last_seq = out.message.seq;
     out.chat = chat;
-    return w.audit.Append(w.conn, MakeAudit(InChat(caller, chat_id), at, "chat.message.create", "chat_message", id,
-                                            chat.member_id));
+    return w.audit.Append(
+        w.conn, MakeAudit(InChat(caller, chat_id), at, "chat.message.create", "chat_message", id, chat.member_id));
   }));
   return out;
 }
@@ -287,8 +286,7 @@ Result<Chat> ChatService::End(const Caller& caller, const std::string& chat_id) 
     chat.status = "ended";
     chat.ended_at = now;
     chat.ended_by = by;
-    return w.audit.Append(w.conn,
-                          MakeAudit(InChat(caller, chat_id), at, "chat.end", "chat", chat_id, chat.member_id));
+    return w.audit.Append(w.conn, MakeAudit(InChat(caller, chat_id), at, "chat.end", "chat", chat_id, chat.member_id));
   }));
   return chat;
 }

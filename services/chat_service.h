@@ -38,8 +38,8 @@ struct Chat {
   std::string member_id;      // the signed-in member's record ("" if the account has none)
   std::string agent_user_id;  // "" while waiting
   std::string queue;
-  std::string language;       // "en" | "es"
-  std::string status;         // waiting | active | ended
+  std::string language;  // "en" | "es"
+  std::string status;    // waiting | active | ended
   std::int64_t last_seq = 0;
   std::int64_t member_read_seq = 0;
   std::int64_t agent_read_seq = 0;

@@ -227,9 +227,8 @@ TEST_P(ChatServiceTest, TheOtherSidesSameClientIdIsAnotherMessage) {
 TEST_P(ChatServiceTest, TextIsStoredSealedAndReadBackInTheClear) {
   const Chat chat = Started();
   PostOk(member_, chat, "m1", "warfarin 5 mg makes me dizzy");
-  auto rows = store_->Read([&](Connection& c) {
-    return c.Query("SELECT text_enc FROM chat_messages WHERE chat_id = ?", {Value(chat.id)});
-  });
+  auto rows = store_->Read(
+      [&](Connection& c) { return c.Query("SELECT text_enc FROM chat_messages WHERE chat_id = ?", {Value(chat.id)}); });
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->front().Text(0).find("warfarin"), std::string::npos);

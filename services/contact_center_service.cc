@@ -397,6 +397,7 @@ struct RoutingRow {
   bool tty = false;
   bool callback = false;
   std::string reference;
+  bool turned = false;  // a waiting call turned into a callback (cc_routing.callback = 2)
 };
 
 Result<Presence> ParsePresence(const std::string& s) {
@@ -491,7 +492,7 @@ Status ContactCenterService::RebuildLocked() {
                                              "WHERE r.enqueued_at >= ?",
                                              {Value(start)}));
     for (const Row& r : rr) {
-      routing[r.Text(0)] = {r.Text(1), r.Text(2), r.Text(3), r.Int(4) != 0, r.Int(5) != 0, r.Text(6)};
+      routing[r.Text(0)] = {r.Text(1), r.Text(2), r.Text(3), r.Int(4) != 0, r.Int(5) != 0, r.Text(6), r.Int(5) == 2};
     }
     RXD_ASSIGN_OR_RETURN(Rows us, conn.Query("SELECT id, username, role FROM users"));
     for (const Row& r : us) users[r.Text(0)] = {r.Text(1), r.Text(2)};
@@ -569,7 +570,8 @@ Status ContactCenterService::RebuildLocked() {
                            .channel = *channel,
                            .language = *language,
                            .tty = row->second.tty,
-                           .callback = row->second.callback},
+                           // A call turned into a callback kept the place it had as a call.
+                           .callback = row->second.callback && !row->second.turned},
                           at);
       if (!out.ok()) {
         s.ForgetContact(rec.id);
@@ -974,6 +976,35 @@ Status ContactCenterService::Abandon(const std::string& contact_id) {
   }
   Notify(notices);
   return result;
+}
+
+Status ContactCenterService::TurnIntoCallback(const std::string& contact_id) {
+  std::lock_guard lock(mu_);
+  State& s = *state_;
+  const auto it = s.live.find(contact_id);
+  if (it == s.live.end()) {
+    RXD_ASSIGN_OR_RETURN(std::optional<Contact> c,
+                         store_.Read([&](Connection& conn) { return LoadContact(conn, contact_id); }));
+    if (!c) return MakeError("not_found", "no such contact");
+    return MakeError("conflict", "the contact is not waiting");
+  }
+  LiveRec& rec = it->second;
+  if (!rec.agent.empty()) return MakeError("conflict", "the contact is already with an agent");
+  if (rec.callback) return OkStatus();  // already a callback
+  const Instant at = std::chrono::floor<std::chrono::seconds>(NowLocked());
+  // The ACD is untouched (same contact, same priority, same place): only the
+  // routing record says the agent who gets it calls the member back.
+  RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
+    RXD_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        w.conn.Exec("UPDATE cc_routing SET callback = 2 WHERE contact_id = ? AND callback = 0 AND assigned_at IS "
+                    "NULL AND abandoned_at IS NULL",
+                    {Value(contact_id)}));
+    if (n != 1) return MakeError("conflict", "the contact is not waiting");
+    return w.audit.Append(w.conn, MakeSystemAudit(at, "contact.callback", "contact", contact_id, "", "ok"));
+  }));
+  rec.callback = true;
+  return OkStatus();
 }
 
 Status ContactCenterService::FinishLocked(const std::string& contact_id, const Caller* caller, Notices& notices) {

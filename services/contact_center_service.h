@@ -19,6 +19,9 @@
 // assignments by replaying the inputs from the earliest contact still live,
 // then processes the deadlines that passed while the server was down. If a write
 // fails, memory is rebuilt from the store, so it never runs ahead of it.
+// A waiting call turned into a callback (TurnIntoCallback) changes no ACD input:
+// its routing record's callback is 2 (1: arrived as a callback), and replay
+// enqueues it as the call it was, so it keeps its place.
 // Queue settings are read at start: a restart with changed queue settings
 // replays the live contacts under the new ones.
 //
@@ -144,6 +147,7 @@ class ContactCenterService final : public ContactCenter {
   Result<Arrived> Arrive(const Arrival& arrival) override;
   Result<Arrived> Where(const std::string& contact_id) override;
   Status Abandon(const std::string& contact_id) override;
+  Status TurnIntoCallback(const std::string& contact_id) override;
   Status Finish(const std::string& contact_id) override;
   void OnAssigned(std::function<void(const AssignedContact&)> listener) override;
 

@@ -66,13 +66,10 @@ class VoiceService::CallBackend final : public IvrBackend {
     return IvrQueued{.position = arrived.position, .expected_wait = arrived.expected_wait};
   }
 
-  Status RequestCallback(const std::string& queue, Language language) override {
-    // The caller gives up the place on hold for a callback contact in the same queue.
-    RXD_TRY(IgnoreGone(d_.contact_center.Abandon(contact_id_)));
-    Arrival a{.channel = "call", .queue = queue, .language = language, .tty = tty_, .callback = true};
-    if (!member_id_.empty()) a.member_id = member_id_;
-    RXD_TRY(d_.contact_center.Arrive(a));
-    return OkStatus();
+  Status RequestCallback(const std::string& /*queue*/, Language /*language*/) override {
+    // The waiting call becomes a callback: same contact, reference and place in
+    // line; not an abandonment. Already with an agent or gone: nothing to turn.
+    return IgnoreGone(d_.contact_center.TurnIntoCallback(contact_id_));
   }
 
   Result<std::optional<std::string>> VerifyMember(const std::string& member_number, Date dob) override {

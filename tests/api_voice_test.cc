@@ -333,12 +333,18 @@ TEST(VoiceCallback, PressingOneWhenTheWaitIsLongBooksACallbackAndEndsTheCall) {
   ASSERT_EQ(booked.status, 200) << booked.body;
   EXPECT_NE(booked.body.find("We will call you back"), std::string::npos) << booked.body;
   EXPECT_EQ(booked.json()["actions"].back(), (nlohmann::json{{"hangup", nlohmann::json::object()}}));
-  // The callback waits in the queue as a contact of its own.
+  // The call's own contact waits on as a callback, in its place: not an abandonment.
   auto db = OpenSqlite({.path = dir.path() + "/rxdesk.db"});
   ASSERT_TRUE(db.ok());
   auto rows = (*db)->Query("SELECT COUNT(*) FROM contacts WHERE channel = 'call'");
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ((*rows)[0].Int(0), 2) << "the call and its callback";
+  EXPECT_EQ((*rows)[0].Int(0), 1) << "the call's contact is the callback";
+  rows = (*db)->Query("SELECT callback, abandoned_at IS NULL, assigned_at IS NULL FROM cc_routing");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 2) << "a waiting call turned into a callback";
+  EXPECT_EQ((*rows)[0].Int(1), 1) << "not abandoned";
+  EXPECT_EQ((*rows)[0].Int(2), 1) << "still waiting for an agent to call back";
 }
 
 }  // namespace

@@ -296,5 +296,32 @@ TEST_F(ChatFlow, ARestartKeepsTheTranscriptAndTheClientResumes) {
   EXPECT_EQ(transcript.json()["messages"].size(), 4u);
 }
 
+TEST_F(ChatFlow, ASupervisorsLiveKpiFeedSendsASnapshotAtOnceAndThenAgain) {
+  WsClient feed("127.0.0.1", server_->port());
+  ASSERT_EQ(feed.Connect("/v1/kpis/live"), 101);
+  feed.SendJson({{"type", "auth"}, {"token", supervisor_}});
+  auto first = feed.WaitFor("kpis");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE((*first)["kpis"].contains("total"));
+  EXPECT_TRUE((*first)["kpis"].contains("queues"));
+  // A chat arrives: the figures move, or the interval (5 s) comes round first.
+  auto member = Socket(member_);
+  Start(*member);
+  auto next = feed.WaitFor("kpis", std::chrono::seconds(30));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_TRUE((*next)["kpis"].contains("as_of"));
+}
+
+TEST_F(ChatFlow, TheLiveKpiFeedClosesAnAgentWith4403AndABadTokenWith4401) {
+  WsClient agent("127.0.0.1", server_->port());
+  ASSERT_EQ(agent.Connect("/v1/kpis/live"), 101);
+  agent.SendJson({{"type", "auth"}, {"token", agent_}});
+  EXPECT_EQ(agent.WaitClosed(), 4403);
+  WsClient stranger("127.0.0.1", server_->port());
+  ASSERT_EQ(stranger.Connect("/v1/kpis/live"), 101);
+  stranger.SendJson({{"type", "auth"}, {"token", "nope"}});
+  EXPECT_EQ(stranger.WaitClosed(), 4401);
+}
+
 }  // namespace
 }  // namespace rxdesk::testing

@@ -36,8 +36,7 @@ class OwnServer {
   }
   std::string MemberToken(bool tls = false, const std::string& ca = "") {
     TransportClient client("127.0.0.1", server_->port(), {.tls = tls, .ca_file = ca});
-    const HttpResult r =
-        client.Post("/v1/auth/login", {{"username", "member.demo"}, {"password", kDemoPassword}});
+    const HttpResult r = client.Post("/v1/auth/login", {{"username", "member.demo"}, {"password", kDemoPassword}});
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json().value("token", "");
   }
@@ -120,8 +119,8 @@ TEST(ChatSocket, ASameHostOnAnotherPortIsAnotherOrigin) {
 TEST(ChatSocket, AMessageOfExactlyTheLimitIsReadAndOneByteMoreClosesWith1009) {
   auto ws = SignedIn(Role::kMember);
   // 16 KiB exactly: read, and refused as a chat text (over 4,000 bytes), the socket stays.
-  nlohmann::json body = {{"type", "message"}, {"chat_id", "01J00000000000000000000000"}, {"client_id", "c1"},
-                         {"text", ""}};
+  nlohmann::json body = {
+      {"type", "message"}, {"chat_id", "01J00000000000000000000000"}, {"client_id", "c1"}, {"text", ""}};
   const std::size_t overhead = body.dump().size();
   body["text"] = std::string(16 * 1024 - overhead, 'a');
   ASSERT_EQ(body.dump().size(), 16u * 1024);

@@ -52,12 +52,12 @@ std::string ReadText(const std::string& path) {
 void WriteText(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // "section.key" -> value text of a TOML file written like the sample ([section]
-// headers, one `key = value  # comment` a line).
+// headers, maybe followed by a comment; one `key = value  # comment` a line).
 std::map<std::string, std::string> SampleSettings(const std::string& text) {
   std::map<std::string, std::string> out;
   std::istringstream in(text);
   std::string line, section;
-  const std::regex header(R"(^\[([a-z0-9_.]+)\]\s*$)");
+  const std::regex header(R"(^\[([a-z0-9_.]+)\]\s*(#.*)?$)");
   const std::regex setting(R"re(^([a-z0-9_]+)\s*=\s*("[^"]*"|[^\s#]+))re");
   std::smatch m;
   while (std::getline(in, line)) {

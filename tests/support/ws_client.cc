@@ -178,7 +178,8 @@ std::optional<nlohmann::json> WsClient::WaitFor(const std::string& type, std::ch
       text = std::move(backlog.front());
       backlog.pop_front();
     } else {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       text = Receive(left);
       if (!text) break;
@@ -199,7 +200,8 @@ int WsClient::WaitClosed(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   kept_.clear();
   while (open_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return 0;
     (void)Receive(left);
   }
