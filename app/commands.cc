@@ -11,8 +11,8 @@
 
 #include "api/api.h"
 #include "api/chat_hub.h"
-#include "api/kpi_feed.h"
 #include "api/http_server.h"
+#include "api/kpi_feed.h"
 #include "api/rate_limit.h"
 #include "app/runtime.h"
 #include "app/seed.h"

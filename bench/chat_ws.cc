@@ -6,6 +6,10 @@
 // against the target (p99 < 50 ms with 2,000 sockets).
 //
 //   bench/chat_ws_bench [MEMBERS=1500] [AGENTS=500] [SECONDS=20] [INTERVAL_MS=2000]
+// clang-format off
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+// clang-format on
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -20,7 +24,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "domain/clock.h"

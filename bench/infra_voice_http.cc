@@ -75,7 +75,13 @@ void BM_VoiceWebhookEventsOverHttp(benchmark::State& state) {
   }
 }
 // 16, 64 and 256 calls in flight: a telephony gateway carries many calls at once.
-BENCHMARK(BM_VoiceWebhookEventsOverHttp)->Arg(16)->Arg(64)->Arg(256)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_VoiceWebhookEventsOverHttp)
+    ->Arg(16)
+    ->Arg(64)
+    ->Arg(256)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace rxdesk

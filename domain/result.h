@@ -25,7 +25,8 @@ struct Error {
 
   bool operator==(const Error&) const = default;
 
-  Error&& With(std::string key, std::string value) && {
+  // Returns a new Error (not a reference), so `e = std::move(e).With(...)` is safe.
+  Error With(std::string key, std::string value) && {
     details.emplace_back(std::move(key), std::move(value));
     return std::move(*this);
   }

@@ -373,7 +373,9 @@ TEST_P(ChatServiceTest, InvalidTextOrClientIdIsRefusedNamingTheFieldAndStoresNot
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ChatServiceTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
-                         [](const auto& info) { return info.param == Dialect::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const ::testing::TestParamInfo<Dialect>& p) {
+                           return p.param == Dialect::kSqlite ? "Sqlite" : "Postgres";
+                         });
 
 }  // namespace
 }  // namespace rxdesk
