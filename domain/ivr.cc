@@ -148,7 +148,7 @@ Status Turn::RunService() {
   if (!order) {
     Say("no_orders");
   } else {
-    Say("order_status", {{"reference", SpellOut(order->reference)},
+    Say("order_status", {{"reference", SpellOut(order->reference, state_.language)},
                          {"status", Message(flow_, "status_" + order->status, state_.language)},
                          {"earliest", SpeakDate(order->eta_earliest, state_.language)},
                          {"latest", SpeakDate(order->eta_latest, state_.language)}});
@@ -211,7 +211,7 @@ Status Turn::RefillRx(const IvrEvent& event) {
   if (!outcome.placed && outcome.refusal == "not_found") return Fail("refill_not_found", again);
   state_.failures = 0;
   if (outcome.placed) {
-    Say("refill_placed", {{"reference", SpellOut(outcome.reference)},
+    Say("refill_placed", {{"reference", SpellOut(outcome.reference, state_.language)},
                           {"earliest", SpeakDate(outcome.eta_earliest, state_.language)},
                           {"latest", SpeakDate(outcome.eta_latest, state_.language)}});
   } else if (outcome.refusal == "too_soon" && outcome.next_eligible) {
@@ -380,7 +380,28 @@ Result<std::vector<IvrAction>> StepIvrCall(const IvrFlow& flow, const IvrPolicy&
   return Turn(flow, policy, state, backend).Run(event);
 }
 
-std::string SpellOut(std::string_view reference) {
+namespace {
+
+// The check symbols of a reference number, as a caller hears them.
+std::string_view SymbolWord(char c, Language language) {
+  const bool es = language == Language::kSpanish;
+  switch (c) {
+    case '*':
+      return es ? "asterisco" : "star";
+    case '~':
+      return "tilde";
+    case '$':
+      return es ? "signo de dólar" : "dollar sign";
+    case '=':
+      return es ? "signo igual" : "equals sign";
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+std::string SpellOut(std::string_view reference, Language language) {
   std::string out;
   bool pause = false;
   for (char c : reference) {
@@ -390,7 +411,11 @@ std::string SpellOut(std::string_view reference) {
     }
     if (!out.empty()) out += pause ? ", " : " ";
     pause = false;
-    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    if (const std::string_view word = SymbolWord(c, language); !word.empty()) {
+      out += word;
+    } else {
+      out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
   }
   return out;
 }

@@ -186,8 +186,10 @@ Result<std::vector<IvrAction>> StepIvrCall(const IvrFlow& flow, const IvrPolicy&
                                            const IvrEvent& event, IvrBackend& backend);
 
 // A reference read character by character, groups separated by a pause:
-// "RX-261123-4F7KQ2-8" -> "R X, 2 6 1 1 2 3, 4 F 7 K Q 2, 8".
-std::string SpellOut(std::string_view reference);
+// "RX-261123-4F7KQ2-8" -> "R X, 2 6 1 1 2 3, 4 F 7 K Q 2, 8". The check
+// character may be one of * ~ $ = (domain/reference_number.h): those are said
+// as words in the call's language ("star" / "asterisco").
+std::string SpellOut(std::string_view reference, Language language = Language::kEnglish);
 // "Monday, March 9" / "lunes 9 de marzo".
 std::string SpeakDate(Date date, Language language);
 // "Monday at 8:00 AM" / "el lunes a las 8:00".

@@ -398,6 +398,17 @@ TEST(IvrSpeech, ReferencesDatesAndOpeningTimesAreSpokenInBothLanguages) {
   EXPECT_EQ(SpellOut("RX-261123-4F7KQ2-8"), "R X, 2 6 1 1 2 3, 4 F 7 K Q 2, 8");
   EXPECT_EQ(SpellOut(""), "");
   EXPECT_EQ(SpellOut("ab"), "A B");
+}
+
+TEST(IvrSpellOut, CheckSymbolsAreSaidAsWordsInTheCallersLanguage) {
+  EXPECT_EQ(SpellOut("RX-261123-4F7KQ2-*"), "R X, 2 6 1 1 2 3, 4 F 7 K Q 2, star");
+  EXPECT_EQ(SpellOut("RX-261123-4F7KQ2-*", Language::kSpanish), "R X, 2 6 1 1 2 3, 4 F 7 K Q 2, asterisco");
+  EXPECT_EQ(SpellOut("1-$"), "1, dollar sign");
+  EXPECT_EQ(SpellOut("1-$", Language::kSpanish), "1, signo de dólar");
+  EXPECT_EQ(SpellOut("1-="), "1, equals sign");
+  EXPECT_EQ(SpellOut("1-=", Language::kSpanish), "1, signo igual");
+  EXPECT_EQ(SpellOut("1-~"), "1, tilde");
+  EXPECT_EQ(SpellOut("1-u"), "1, U");
   EXPECT_EQ(SpeakDate(MakeDate(2026, 3, 9), Language::kEnglish), "Monday, March 9");
   EXPECT_EQ(SpeakDate(MakeDate(2026, 3, 9), Language::kSpanish), "lunes 9 de marzo");
   EXPECT_EQ(SpeakOpening({MakeDate(2026, 3, 9), std::chrono::minutes(20 * 60 + 5)}, Language::kEnglish),
