@@ -1,15 +1,17 @@
 // Web chats on a real migrated store (SQLite, and PostgreSQL where its binaries
-// are installed), with a contact center that routes as a test tells it: message
+// are installed), routed by the real contact center with a manual clock: message
 // order and idempotency, sealing and audit, who sees what, ending, read markers,
 // and a store reopened as after a restart.
 #include "services/chat_service.h"
 
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
-#include <map>
+#include <vector>
 
 #include "infra/ids.h"
-#include "tests/support/postgres_server.h"
+#include "services/contact_center_service.h"
+#include "tests/support/postgres_schema.h"
 #include "tests/support/server_process.h"
 
 namespace rxdesk {
@@ -17,73 +19,13 @@ namespace {
 
 using testing::TempDir;
 using testing::TestPostgres;
-
-// Opens contacts with a reference and routes them where the test says.
-class FakeContactCenter final : public ContactCenter {
- public:
-  Result<Contact> OpenSelfService(const std::string& channel, const std::optional<std::string>& member_id) override {
-    Contact c;
-    c.id = NewId();
-    c.reference = "RX-261123-4F7KQ2-8";
-    c.channel = channel;
-    c.member_id = member_id.value_or("");
-    return c;
-  }
-  Result<Arrived> Arrive(const Arrival& arrival) override {
-    if (arrival.queue != "chat" && arrival.queue != "refills_delivery") {
-      return InvalidField("queue", "no such queue");
-    }
-    arrivals.push_back(arrival);
-    Arrived a;
-    a.contact.id = arrival.contact_id.value_or("");
-    a.position = 3;
-    a.expected_wait = std::chrono::seconds(90);
-    if (!agent_at_once.empty()) {
-      for (auto& l : listeners) l({a.contact.id, agent_at_once, arrival.queue, "chat"});
-      a.position = 0;
-      a.expected_wait = std::chrono::seconds(0);
-    }
-    status[a.contact.id] = agent_at_once.empty() ? "waiting" : "with_agent";
-    return a;
-  }
-  Result<Arrived> Where(const std::string&) override { return MakeError("not_found", "no"); }
-  Status Abandon(const std::string& id) override {
-    if (status[id] != "waiting") return MakeError("conflict", "with an agent");
-    status[id] = "abandoned";
-    return OkStatus();
-  }
-  Status Finish(const std::string& id) override {
-    if (status[id] != "with_agent") return MakeError("conflict", "waiting");
-    status[id] = "finished";
-    return OkStatus();
-  }
-  void OnAssigned(std::function<void(const AssignedContact&)> listener) override {
-    listeners.push_back(std::move(listener));
-  }
-  void AssignNow(const std::string& id, const std::string& agent) {
-    status[id] = "with_agent";
-    for (auto& l : listeners) l({id, agent, "chat", "chat"});
-  }
-
-  std::string agent_at_once;
-  std::vector<Arrival> arrivals;
-  std::map<std::string, std::string> status;
-  std::vector<std::function<void(const AssignedContact&)>> listeners;
-};
+using testing::TestStoreOptions;
 
 class ChatServiceTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::kPostgres) {
-      if (!TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-      TestPostgres& pg = TestPostgres::Shared();
-      ASSERT_TRUE(pg.ok()) << pg.error();
-      auto conninfo = pg.CreateDatabase();
-      ASSERT_TRUE(conninfo.ok()) << conninfo.error().message;
-      options_.postgres_conninfo = *conninfo;
-    } else {
-      options_.sqlite_path = dir_.path() + "/rxdesk.db";
-    }
+    if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
+    options_ = TestStoreOptions(GetParam(), dir_.path(), "chat");
     Open();
     auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
     ASSERT_TRUE(ring.ok()) << ring.error().message;
@@ -96,17 +38,27 @@ class ChatServiceTest : public ::testing::TestWithParam<Dialect> {
     MakeService();
   }
 
+  // (Re)opens the store as after a restart; MakeService then starts the services on it.
   void Open() {
     chats_.reset();
+    center_.reset();
     store_.reset();
     auto store = Store::Open(options_);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
   }
+  // A contact center (rebuilt from the store) and the chat service it routes for.
   void MakeService(ChatPolicy policy = {}) {
-    center_ = std::make_unique<FakeContactCenter>();
+    chats_.reset();
+    center_.reset();
+    auto center = ContactCenterService::Create(*store_, clock_, zone_, ContactCenterConfig{}, {.timer = false});
+    ASSERT_TRUE(center.ok()) << center.error().message;
+    center_ = std::move(*center);
     chats_ = std::make_unique<ChatService>(*store_, *vault_, clock_, center_.get(), policy);
-    center_->OnAssigned([this](const AssignedContact& a) { (void)chats_->Assign(a.contact_id, a.agent_user_id); });
+    center_->OnAssigned([this](const AssignedContact& a) {
+      assigned_.push_back(a);
+      (void)chats_->Assign(a.contact_id, a.agent_user_id);
+    });
   }
 
   Caller AddUser(const std::string& name, Role role) {
@@ -124,15 +76,24 @@ class ChatServiceTest : public ::testing::TestWithParam<Dialect> {
     return c;
   }
 
+  // The agent logs in: the contact center gives them what waits (or arrives) for them.
+  void Available(const Caller& agent) {
+    auto v = center_->SetMyState(agent, Presence::kAvailable, "login");
+    ASSERT_TRUE(v.ok()) << v.error().code << " " << v.error().message;
+  }
+
   // A waiting chat of member_.
   Chat Started() {
     auto s = chats_->Start(member_, {});
     EXPECT_TRUE(s.ok()) << s.error().code << " " << s.error().message;
     return s.ok() ? s->chat : Chat{};
   }
+  // A chat of member_ that agent_, going available after it arrived, was given.
   Chat Assigned() {
     Chat c = Started();
-    center_->AssignNow(c.id, agent_.principal.user_id);
+    Available(agent_);
+    auto now = chats_->Get(member_, c.id);
+    EXPECT_TRUE(now.ok() && now->agent_user_id == agent_.principal.user_id) << "the chat was not assigned";
     return c;
   }
   std::int64_t PostOk(const Caller& who, const Chat& chat, const std::string& client_id, const std::string& text) {
@@ -149,10 +110,12 @@ class ChatServiceTest : public ::testing::TestWithParam<Dialect> {
   TempDir dir_;
   StoreOptions options_;
   ManualClock clock_{Instant{std::chrono::seconds(1'790'000'000)}};
+  Zone zone_{date::locate_zone("America/Chicago")};
   std::unique_ptr<Store> store_;
   std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<FakeContactCenter> center_;
+  std::unique_ptr<ContactCenterService> center_;
   std::unique_ptr<ChatService> chats_;
+  std::vector<AssignedContact> assigned_;
   Caller member_, other_member_, agent_, other_agent_, supervisor_;
 };
 
@@ -160,13 +123,21 @@ TEST_P(ChatServiceTest, StartRoutesAChatContactAndKeepsTheChatWaitingWithItsRefe
   auto s = chats_->Start(member_, {.queue = "", .language = Language::kSpanish});
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->chat.status, "waiting");
-  EXPECT_EQ(s->chat.reference, "RX-261123-4F7KQ2-8");
   EXPECT_EQ(s->chat.language, "es");
-  EXPECT_EQ(s->position, 3);
-  ASSERT_EQ(center_->arrivals.size(), 1u);
-  EXPECT_EQ(center_->arrivals[0].channel, "chat");
-  EXPECT_EQ(center_->arrivals[0].queue, "chat");
-  EXPECT_EQ(center_->arrivals[0].contact_id, s->chat.id);
+  EXPECT_EQ(s->position, 1);
+  EXPECT_GT(s->expected_wait.count(), 0);
+  EXPECT_TRUE(assigned_.empty());
+  // The chat is the contact the center opened: same id, same reference, waiting in the chat queue.
+  auto where = center_->Where(s->chat.id);
+  ASSERT_TRUE(where.ok()) << where.error().message;
+  EXPECT_FALSE(s->chat.reference.empty());
+  EXPECT_EQ(s->chat.reference, where->contact.reference);
+  EXPECT_EQ(where->contact.channel, "chat");
+  EXPECT_EQ(where->position, 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cc_routing WHERE contact_id = ? AND channel = 'chat' AND queue = 'chat' "
+                  "AND language = 'es'",
+                  {Value(s->chat.id)}),
+            1);
 }
 
 TEST_P(ChatServiceTest, AnUnknownTopicIsRefusedNamingTopicAndLeavesNoOpenChat) {
@@ -186,10 +157,13 @@ TEST_P(ChatServiceTest, OnlyMembersStartChats) {
 }
 
 TEST_P(ChatServiceTest, AnAssignmentMadeDuringTheArrivalIsRecorded) {
-  center_->agent_at_once = agent_.principal.user_id;
+  Available(agent_);
   auto s = chats_->Start(member_, {});
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->position, 0);
+  ASSERT_EQ(assigned_.size(), 1u);
+  EXPECT_EQ(assigned_[0].contact_id, s->chat.id);
+  EXPECT_EQ(assigned_[0].channel, "chat");
   EXPECT_EQ(s->chat.status, "active");
   EXPECT_EQ(s->chat.agent_user_id, agent_.principal.user_id);
 }
@@ -286,7 +260,7 @@ TEST_P(ChatServiceTest, AnAgentSeesNothingOfAChatBeforeItIsAssignedToThem) {
   auto before = chats_->After(agent_, chat.id, 0);
   ASSERT_FALSE(before.ok());
   EXPECT_EQ(before.error().code, "not_found");
-  center_->AssignNow(chat.id, agent_.principal.user_id);
+  Available(agent_);
   auto after = chats_->After(agent_, chat.id, 0);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->size(), 1u);
@@ -313,7 +287,10 @@ TEST_P(ChatServiceTest, EndingAWaitingChatAbandonsItsContact) {
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(ended->status, "ended");
   EXPECT_EQ(ended->ended_by, "member");
-  EXPECT_EQ(center_->status[chat.id], "abandoned");
+  // The center recorded the abandonment: the contact is no longer waiting.
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM cc_routing WHERE contact_id = ? AND abandoned_at IS NOT NULL", {Value(chat.id)}), 1);
+  EXPECT_EQ(center_->Abandon(chat.id).error().code, "conflict");
 }
 
 TEST_P(ChatServiceTest, EndingAChatWithAnAgentFinishesItsContactAndClosesItToNewMessages) {
@@ -322,7 +299,11 @@ TEST_P(ChatServiceTest, EndingAChatWithAnAgentFinishesItsContactAndClosesItToNew
   auto ended = chats_->End(agent_, chat.id);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(ended->ended_by, "agent");
-  EXPECT_EQ(center_->status[chat.id], "finished");
+  // The center finished the contact: the agent's wrap-up started.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cc_routing WHERE contact_id = ? AND ended_at IS NOT NULL", {Value(chat.id)}),
+            1);
+  EXPECT_EQ(center_->Me(agent_)->state, AgentState::kWrapUp);
+  EXPECT_EQ(center_->Finish(chat.id).error().code, "conflict");
   EXPECT_EQ(chats_->Post(member_, chat.id, "m2", "one more").error().code, "conflict");
   // A resend of a message stored before the end is still answered with its seq.
   auto resent = chats_->Post(member_, chat.id, "m1", "thanks");

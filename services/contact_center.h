@@ -72,11 +72,8 @@ class ContactCenter {
   // wait so far, and becomes a callback the agent who gets it dials out for. It
   // is not an abandonment: KPIs count it as offered and answered when an agent
   // takes it. Refusal: not_found; conflict when not waiting (with an agent,
-  // ended or abandoned). The default refuses (a contact center without callbacks).
-  virtual Status TurnIntoCallback(const std::string& contact_id) {
-    (void)contact_id;
-    return MakeError("conflict", "this contact center takes no callbacks");
-  }
+  // ended or abandoned).
+  virtual Status TurnIntoCallback(const std::string& contact_id) = 0;
   // The contact with an agent is over: the agent's wrap-up starts. Refusal:
   // not_found; conflict when still waiting.
   virtual Status Finish(const std::string& contact_id) = 0;

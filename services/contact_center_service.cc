@@ -390,6 +390,20 @@ Result<std::unique_ptr<ContactCenterService>> ContactCenterService::Create(Store
 
 namespace {
 
+// The live record of a contact still waiting for an agent. Refusal: not_found
+// (no such contact); conflict (over, or already with an agent).
+Result<LiveRec*> FindWaiting(std::map<std::string, LiveRec>& live, Store& store, const std::string& contact_id) {
+  const auto it = live.find(contact_id);
+  if (it == live.end()) {
+    RXD_ASSIGN_OR_RETURN(std::optional<Contact> c,
+                         store.Read([&](Connection& conn) { return LoadContact(conn, contact_id); }));
+    if (!c) return MakeError("not_found", "no such contact");
+    return MakeError("conflict", "the contact is not waiting");
+  }
+  if (!it->second.agent.empty()) return MakeError("conflict", "the contact is already with an agent");
+  return &it->second;
+}
+
 struct RoutingRow {
   std::string queue;
   std::string channel;
@@ -960,16 +974,9 @@ Status ContactCenterService::Abandon(const std::string& contact_id) {
   {
     std::lock_guard lock(mu_);
     State& s = *state_;
-    const auto it = s.live.find(contact_id);
-    if (it == s.live.end()) {
-      RXD_ASSIGN_OR_RETURN(std::optional<Contact> c,
-                           store_.Read([&](Connection& conn) { return LoadContact(conn, contact_id); }));
-      if (!c) return MakeError("not_found", "no such contact");
-      return MakeError("conflict", "the contact is not waiting");
-    }
-    if (!it->second.agent.empty()) return MakeError("conflict", "the contact is already with an agent");
+    RXD_ASSIGN_OR_RETURN(LiveRec * waiting, FindWaiting(s.live, store_, contact_id));
     const AcdInstant now = NowLocked();
-    RXD_ASSIGN_OR_RETURN(AcdOutcome out, s.acd.Abandon(it->second.id, now));
+    RXD_ASSIGN_OR_RETURN(AcdOutcome out, s.acd.Abandon(waiting->id, now));
     const Input in{"abandon", "", contact_id, "", ""};
     RXD_TRY(CommitLocked(&in, out, nullptr, notices));
     if (!out.abandonment) result = MakeError("conflict", "the contact is already with an agent");
@@ -981,15 +988,8 @@ Status ContactCenterService::Abandon(const std::string& contact_id) {
 Status ContactCenterService::TurnIntoCallback(const std::string& contact_id) {
   std::lock_guard lock(mu_);
   State& s = *state_;
-  const auto it = s.live.find(contact_id);
-  if (it == s.live.end()) {
-    RXD_ASSIGN_OR_RETURN(std::optional<Contact> c,
-                         store_.Read([&](Connection& conn) { return LoadContact(conn, contact_id); }));
-    if (!c) return MakeError("not_found", "no such contact");
-    return MakeError("conflict", "the contact is not waiting");
-  }
-  LiveRec& rec = it->second;
-  if (!rec.agent.empty()) return MakeError("conflict", "the contact is already with an agent");
+  RXD_ASSIGN_OR_RETURN(LiveRec * waiting, FindWaiting(s.live, store_, contact_id));
+  LiveRec& rec = *waiting;
   if (rec.callback) return OkStatus();  // already a callback
   const Instant at = std::chrono::floor<std::chrono::seconds>(NowLocked());
   // The ACD is untouched (same contact, same priority, same place): only the
