@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -18,8 +19,8 @@
 #include "app/seed.h"
 #include "infra/log.h"
 #include "infra/totp.h"
-#include "services/notification_worker.h"
 #include "services/contact_center_service.h"
+#include "services/notification_worker.h"
 #include "services/privacy_service.h"
 #include "services/retention.h"
 #include "store/audit_coverage.h"
@@ -52,6 +53,20 @@ std::string ProcessName() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return std::string(host[0] != '\0' ? host : "localhost") + ":" + std::to_string(getpid());
+}
+
+// A lease holder named by ProcessName() on this host whose process has ended
+// (a crash or kill -9): its leases need not run out. Other hosts' holders, and
+// a pid now taken by another process, are left to their leases.
+bool HolderIsGoneFromThisHost(const std::string& holder) {
+  const std::string self = ProcessName();
+  const std::string host = self.substr(0, self.rfind(':') + 1);
+  if (holder.size() <= host.size() || holder.compare(0, host.size(), host) != 0) return false;
+  const std::string pid_text = holder.substr(host.size());
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  if (pid <= 0 || pid == getpid()) return false;
+  return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 LogLevel ParseLevel(const std::string& s) {
@@ -113,17 +128,19 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   deps.channels = &*channels;
   deps.official = &official;
   // The IVR behind the signed voice webhook (docs/contact-center.md "IVR menus"); off without a secret.
-  auto voice = VoiceService::Create({*r.store, *r.vault, r.clock, *r.zone, *channels, **contact_center, members,
-                                     pharmacy.orders, r.config.voice});
+  auto voice = VoiceService::Create(
+      {*r.store, *r.vault, r.clock, *r.zone, *channels, **contact_center, members, pharmacy.orders, r.config.voice});
   if (!voice.ok()) return Fail(voice.error());
   deps.voice = voice->get();
-  if (!(*voice)->enabled()) LogInfo("voice_off", {{"reason", "voice.webhook_secret is empty: the webhook answers 401"}});
+  if (!(*voice)->enabled())
+    LogInfo("voice_off", {{"reason", "voice.webhook_secret is empty: the webhook answers 401"}});
   // The contact desk: notes, secure messages, escalations, and a CSAT survey with every closed contact.
   NoteService notes(*r.store, *r.vault, r.clock, contacts, r.config.desk.notes);
   MessageService messages(*r.store, *r.vault, r.clock, *r.zone, contacts, r.config.desk.messages);
   TicketService tickets(*r.store, *r.vault, r.clock, *r.zone, contacts, r.config.desk.escalations);
   SurveyService surveys(*r.store, *r.vault, r.clock, r.config.desk.surveys, r.config.desk.survey_link_base);
-  contacts.OnClosed([&surveys](Connection& tx, const Contact& c, Instant now) { return surveys.OnContactClosed(tx, c, now); });
+  contacts.OnClosed(
+      [&surveys](Connection& tx, const Contact& c, Instant now) { return surveys.OnContactClosed(tx, c, now); });
   deps.notes = &notes;
   deps.messages = &messages;
   deps.tickets = &tickets;
@@ -181,8 +198,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   // The notification outbox's worker (docs/contact-center.md): on every node; rows are leased.
   const std::unique_ptr<EmailSender> email = EmailSenderFrom(r.config.notifications);
   const std::unique_ptr<SmsGateway> sms = SmsGatewayFrom(r.config.notifications);
-  NotificationWorker notifier(*r.store, *r.vault, r.clock, WorkerOptionsFrom(r.config.notifications), email.get(),
-                              sms.get(), ProcessName());
+  NotificationWorkerOptions notifier_options = WorkerOptionsFrom(r.config.notifications);
+  notifier_options.holder_gone = HolderIsGoneFromThisHost;
+  NotificationWorker notifier(*r.store, *r.vault, r.clock, std::move(notifier_options), email.get(), sms.get(),
+                              ProcessName());
   notifier.Start();
   kpi_feed.Start();
   server.Run();

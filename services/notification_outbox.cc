@@ -132,6 +132,23 @@ Result<std::vector<OutboxRow>> ClaimDueNotifications(Connection& conn, const std
   return out;
 }
 
+Result<int> ReleaseLeasesOfGoneHolders(Connection& conn, const std::function<bool(const std::string& holder)>& gone,
+                                       Instant now) {
+  RXD_ASSIGN_OR_RETURN(Rows holders, conn.Query("SELECT DISTINCT lease_holder FROM notification_outbox WHERE "
+                                                "status = 'queued' AND lease_until > ?",
+                                                {Value(FormatInstant(now))}));
+  int released = 0;
+  for (const Row& h : holders) {
+    const std::string holder = h.Text(0);
+    if (holder.empty() || !gone(holder)) continue;
+    RXD_ASSIGN_OR_RETURN(std::int64_t n, conn.Exec("UPDATE notification_outbox SET lease_holder = NULL, lease_until = "
+                                                   "NULL, updated_at = ? WHERE lease_holder = ? AND status = 'queued'",
+                                                   {Value(FormatInstant(now)), Value(holder)}));
+    released += static_cast<int>(n);
+  }
+  return released;
+}
+
 Result<bool> MarkNotificationSent(Connection& conn, const std::string& id, const std::string& holder, Instant now) {
   const std::string at = FormatInstant(now);
   RXD_ASSIGN_OR_RETURN(std::int64_t n,

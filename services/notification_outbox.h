@@ -68,6 +68,11 @@ Status InsertOutboxRow(Connection& conn, const OutboxRow& row);
 Result<std::vector<OutboxRow>> ClaimDueNotifications(Connection& conn, const std::string& holder, Instant now,
                                                      std::chrono::seconds lease, int limit);
 
+// Releases the live leases of every holder `gone` says has stopped (its rows
+// are claimable at once); returns the rows released.
+Result<int> ReleaseLeasesOfGoneHolders(Connection& conn, const std::function<bool(const std::string& holder)>& gone,
+                                       Instant now);
+
 // Marks (only while `holder` holds the lease; false when the lease was lost):
 // sent; queued again for `next_attempt_at`; failed for good.
 Result<bool> MarkNotificationSent(Connection& conn, const std::string& id, const std::string& holder, Instant now);

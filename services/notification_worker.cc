@@ -208,6 +208,18 @@ void NotificationWorker::Stop() {
 }
 
 void NotificationWorker::Loop() {
+  if (options_.holder_gone) {
+    int released = 0;
+    const Status s = store_.Write([&](WriteContext& w) -> Status {
+      RXD_ASSIGN_OR_RETURN(released, ReleaseLeasesOfGoneHolders(w.conn, options_.holder_gone, clock_.Now()));
+      return OkStatus();
+    });
+    if (!s.ok()) {
+      LogWarn("notification_lease_release_failed", {{"code", s.error().code}});
+    } else if (released > 0) {
+      LogInfo("notification_leases_released", {{"rows", released}});
+    }
+  }
   while (!stopping_.load()) {
     const std::uint64_t seen = OutboxDoorbellRings();
     Result<NotificationRoundReport> round = RunOnce();

@@ -64,6 +64,10 @@ struct NotificationWorkerOptions {
   std::chrono::seconds lease{310};
   // A uniform number in [0, 1) for the jitter; default: a per-worker PRNG.
   std::function<double()> unit_random;
+  // Whether a lease holder is known to be gone (e.g. a crashed process on this
+  // host): its leases are released when the worker starts, so a restart after
+  // a crash sends at once instead of after the lease. Null: wait for leases.
+  std::function<bool(const std::string& holder)> holder_gone;
 };
 
 NotificationWorkerOptions WorkerOptionsFrom(const NotificationConfig& config);

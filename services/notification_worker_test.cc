@@ -357,6 +357,32 @@ TEST_P(NotificationWorkerTest, ALiveLeaseKeepsOtherHoldersOffAndAnExpiredOneLets
   EXPECT_TRUE(*mine);
 }
 
+TEST_P(NotificationWorkerTest, LeasesOfAHolderKnownToBeGoneAreReleasedAndOthersAreKept) {
+  const std::string m = AddMember("ana@example.com", "");
+  ASSERT_TRUE(Queue({.member_id = m, .template_id = "refill_confirmed", .params = kRef}).ok());
+  ASSERT_TRUE(Queue({.member_id = m, .template_id = "refill_confirmed", .params = kRef}).ok());
+  auto conn = Connect();
+  auto crashed = ClaimDueNotifications(*conn, "host:101", clock_.Now(), seconds(300), 1);
+  ASSERT_TRUE(crashed.ok());
+  ASSERT_EQ(crashed->size(), 1u);
+  auto alive = ClaimDueNotifications(*conn, "host:202", clock_.Now(), seconds(300), 1);
+  ASSERT_TRUE(alive.ok());
+  ASSERT_EQ(alive->size(), 1u);
+  const auto gone = [](const std::string& holder) { return holder == "host:101"; };
+  auto released = ReleaseLeasesOfGoneHolders(*conn, gone, clock_.Now());
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, 1);
+  // The gone holder's row is claimable at once, long before its lease would end;
+  // the live holder's row is not.
+  auto next = ClaimDueNotifications(*conn, "host:303", clock_.Now(), seconds(300), 10);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].id, (*crashed)[0].id);
+  auto again = ReleaseLeasesOfGoneHolders(*conn, gone, clock_.Now());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0) << "nothing left of the gone holder";
+}
+
 TEST_P(NotificationWorkerTest, TwoClaimersInOpenTransactionsNeverTakeTheSameRow) {
   if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has one writer at a time: nothing to race";
   const std::string m = AddMember("ana@example.com", "");

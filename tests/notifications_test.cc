@@ -267,6 +267,39 @@ TEST_F(NotificationsTest, AQueuedNotificationSurvivesKillDashNineAndIsSentAfterT
             "We received your refill request " + refill.json()["reference"].get<std::string>());
 }
 
+TEST_F(NotificationsTest, ASendCutOffByKillDashNineIsSentRightAfterTheRestartNotAfterItsLease) {
+  // An SMTP server that accepts and never answers: the worker is mid-send, its
+  // row leased (for minutes: a whole batch at this send timeout), when the
+  // process is killed.
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::uint16_t port = ntohs(addr.sin_port);
+  NotifyServer s(SmtpEnv(port, 1, /*timeout_s=*/60));
+  const HttpResult refill = s.Refill(s.member_id(), s.member());
+  ASSERT_EQ(refill.status, 201) << refill.body;
+  ASSERT_TRUE(s.WaitForRow(s.member_id(), [](const std::string& status, int attempts, const std::string& error) {
+    return status == "queued" && attempts == 1 && error.empty();  // claimed, the send under way
+  }));
+  s.Kill9();
+  close(listener);
+  SmtpSink smtp(port, /*start=*/false);
+  smtp.Start();
+  s.Start();
+  // The restarted server sees that the lease's holder, a process on this host,
+  // is gone, and sends at once (the lease alone would hold the row for minutes).
+  ASSERT_TRUE(smtp.WaitForMessages(1, seconds(30)));
+  EXPECT_EQ(smtp.Messages()[0]["subject"],
+            "We received your refill request " + refill.json()["reference"].get<std::string>());
+}
+
 // ---------------------------------------------------------------- preference routes (shared server)
 
 TEST(NotificationPreferencesApi, AMemberReadsTheDefaultAndChangesIt) {
