@@ -124,6 +124,25 @@ std::vector<std::string> SmtpEnv(std::uint16_t port, int base_delay_s = 1, int t
           "RXDESK_NOTIFICATIONS_SEND_TIMEOUT_S=" + std::to_string(timeout_s)};
 }
 
+// A loopback listener that accepts connections (the kernel does) but never
+// says a word: an SMTP server that hangs. Sets `port`; -1 on failure.
+int MuteListener(std::uint16_t& port) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener, 16) != 0) {
+    close(listener);
+    return -1;
+  }
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return listener;
+}
+
 class NotificationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -208,16 +227,10 @@ TEST_F(NotificationsTest, SmtpDownIsRetriedUntilItComesUpAndTheRefillIsAnswered2
 }
 
 TEST_F(NotificationsTest, AHangingSmtpServerDoesNotHoldUpTheRefillRequest) {
-  // Accepts connections (the kernel does) but never says a word.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  socklen_t len = sizeof addr;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  NotifyServer s(SmtpEnv(ntohs(addr.sin_port), 1, /*timeout_s=*/60));
+  std::uint16_t port = 0;
+  const int listener = MuteListener(port);
+  ASSERT_GE(listener, 0);
+  NotifyServer s(SmtpEnv(port, 1, /*timeout_s=*/60));
   const HttpResult refill = s.Refill(s.member_id(), s.member());
   ASSERT_EQ(refill.status, 201) << refill.body;
   // Answered while the send is still waiting for the server: no attempt has ended.
@@ -271,17 +284,9 @@ TEST_F(NotificationsTest, ASendCutOffByKillDashNineIsSentRightAfterTheRestartNot
   // An SMTP server that accepts and never answers: the worker is mid-send, its
   // row leased (for minutes: a whole batch at this send timeout), when the
   // process is killed.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  const int one = 1;
-  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  socklen_t len = sizeof addr;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::uint16_t port = ntohs(addr.sin_port);
+  std::uint16_t port = 0;
+  const int listener = MuteListener(port);
+  ASSERT_GE(listener, 0);
   NotifyServer s(SmtpEnv(port, 1, /*timeout_s=*/60));
   const HttpResult refill = s.Refill(s.member_id(), s.member());
   ASSERT_EQ(refill.status, 201) << refill.body;
