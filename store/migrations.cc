@@ -534,6 +534,30 @@ CREATE TABLE ivr_calls (
 );
 CREATE INDEX ivr_calls_contact ON ivr_calls(contact_id);
 )SQL"},
+      {13, "what each fill cost: plan and member shares, Part D year-to-date", R"SQL(
+-- One row per priced fill (docs/pharmacy-services.md "Plans, formulary and
+-- prior authorization"), written in the same transaction as the fill. Amounts are
+-- in cents. benefit_year is the fill date's calendar year. For a Part D plan,
+-- ytd_out_of_pocket_after_cents is the member's true out-of-pocket spending for
+-- the year after this fill and phase_after its benefit phase
+-- (deductible|initial|catastrophic); for other plans the member's running total
+-- for the year and NULL. The EOB (docs/pharmacy-services.md "Explanation of
+-- Benefits") reads these rows.
+CREATE TABLE fill_costs (
+  fill_id TEXT PRIMARY KEY REFERENCES fills(id),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  plan_id TEXT REFERENCES plans(id),
+  benefit_year INTEGER NOT NULL,
+  fill_date TEXT NOT NULL,
+  drug_cost_cents BIGINT NOT NULL,
+  plan_paid_cents BIGINT NOT NULL,
+  member_paid_cents BIGINT NOT NULL,
+  ytd_out_of_pocket_after_cents BIGINT NOT NULL,
+  phase_after TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX fill_costs_member ON fill_costs(member_id, benefit_year, fill_date);
+)SQL"},
   };
   return kMigrations;
 }
