@@ -557,6 +557,13 @@ CREATE TABLE fill_costs (
   created_at TEXT NOT NULL
 );
 CREATE INDEX fill_costs_member ON fill_costs(member_id, benefit_year, fill_date);
+-- A member's benefit status that is not part of the plan: the Part D Low-Income
+-- Subsidy level (none|full). No row means none.
+CREATE TABLE member_benefits (
+  member_id TEXT PRIMARY KEY REFERENCES members(id),
+  lis TEXT NOT NULL DEFAULT 'none',
+  updated_at TEXT NOT NULL
+);
 )SQL"},
   };
   return kMigrations;
