@@ -96,17 +96,17 @@ Api::Api(ApiDeps deps)
 }
 
 HttpResponse Api::Handle(HttpRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string route;
-  HttpResponse response;
-  response = router_.Handle(request, &route);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  deps_.metrics.ObserveRequest(request.method, route, response.status, seconds);
-  // The route pattern, never the raw path: paths carry identifiers.
-  LogRequest(request.request_id, request.method, route, response.status, seconds * 1000);
+  HttpResponse response = router_.Handle(request, &request.route);
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return response;
+}
+
+void Api::Finish(const HttpRequest& request, const HttpResponse& response, double seconds) {
+  // The route pattern, never the raw path: paths carry identifiers.
+  const std::string_view route = request.route.empty() ? std::string_view("(refused)") : request.route;
+  deps_.metrics.ObserveRequest(request.method, std::string(route), response.status, seconds);
+  LogRequest(request.request_id, request.method, route, response.status, seconds * 1000);
 }
 
 }  // namespace rxdesk

@@ -62,6 +62,14 @@ class Api {
 
   // Routes, authenticates, authorizes and runs the request; logs one line; counts metrics.
   HttpResponse Handle(HttpRequest& request);
+  // For HttpServerOptions::on_answer: the request's log line and metrics, once its
+  // answer is final (after the commits it waited for).
+  void Finish(const HttpRequest& request, const HttpResponse& response, double seconds);
+  // For HttpServerOptions::run_inline: a never_waits route on the embedded store
+  // (PostgreSQL reads wait on the network, so there every request goes to a worker).
+  bool RunsInline(const HttpRequest& request) const {
+    return deps_.store.dialect() == Dialect::kSqlite && router_.NeverWaits(request);
+  }
 
   const Router& router() const { return router_; }
 

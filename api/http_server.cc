@@ -28,6 +28,7 @@
 #include <unordered_map>
 
 #include "api/rate_limit.h"
+#include "infra/ack_gate.h"
 #include "infra/ids.h"
 
 namespace rxdesk {
@@ -225,6 +226,9 @@ struct HttpServer::Impl {
   std::vector<net::ip::address> trusted_proxies;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
+  // Handlers that returned but whose answer waits for queued writes: the server
+  // outlives them (their callbacks reach this object).
+  std::atomic<int> answering{0};
   std::mutex mu;
   std::condition_variable idle;
   std::uint16_t bound_port = 0;
@@ -584,6 +588,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       request->headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request->body = std::move(msg.body());
+    request->received = std::chrono::steady_clock::now();
     if (!ep_ec) request->remote_ip = ep.address().to_string();
     const std::string_view incoming_id = request->Header("x-request-id");
     request->request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewId();
@@ -592,17 +597,52 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     server_.in_flight.fetch_add(1);
-    net::post(server_.workers, [self = this->shared_from_this(), request]() mutable {
-      HttpResponse response;
+    if (server_.options.run_inline && server_.options.run_inline(*request)) return Handle(std::move(request));
+    net::post(server_.workers,
+              [self = this->shared_from_this(), request = std::move(request)]() mutable { self->Handle(std::move(request)); });
+  }
+
+  // Runs the handler (on the I/O thread or a worker) in an AckGate scope; the answer
+  // is written once every write the handler queued with the gate committed.
+  void Handle(std::shared_ptr<HttpRequest> request) {
+    auto gate = AckGate::Make();
+    auto response = std::make_shared<HttpResponse>();
+    server_.answering.fetch_add(1);
+    {
+      AckGate::Scope scope(*gate);
       try {
-        response = self->server_.handler(*request);
+        *response = server_.handler(*request);
       } catch (...) {
-        response.status = 500;
-        response.body = ErrorJson("internal", "the server could not complete the request");
+        *response = HttpResponse{};
+        response->status = 500;
+        response->body = ErrorJson("internal", "the server could not complete the request");
       }
-      net::post(self->stream_.get_executor(), [self, request, response = std::move(response)]() mutable {
-        self->Write(std::move(response), request->request_id);
+    }
+    gate->Finally([self = this->shared_from_this(), gate, request = std::move(request), response](
+                      Status committed) mutable {
+      if (std::any answer = gate->TakeAnswer(); answer.has_value()) {
+        *response = std::any_cast<HttpResponse>(std::move(answer));
+      }
+      if (!committed.ok()) {
+        *response = HttpResponse{};
+        response->status = 503;
+        response->body = ErrorJson("store_unavailable", "the server could not record this request; try again");
+      }
+      if (self->server_.options.on_answer) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - request->received).count();
+        self->server_.options.on_answer(*request, *response, seconds);
+      }
+      net::dispatch(self->stream_.get_executor(), [self, request, response] {
+        self->Write(std::move(*response), request->request_id);
       });
+      // Let go of the session before the server may be destroyed (see ~HttpServer).
+      HttpServer::Impl& server = self->server_;
+      self.reset();
+      if (server.answering.fetch_sub(1) == 1) {
+        std::lock_guard lock(server.mu);
+        server.idle.notify_all();
+      }
     });
   }
 
@@ -791,7 +831,13 @@ Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file) 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-HttpServer::~HttpServer() { impl_->workers.join(); }
+HttpServer::~HttpServer() {
+  impl_->workers.join();
+  // Answers still waiting for their writes (past the shutdown grace) call back into
+  // this object: wait for them. The store's writer reports every queued write.
+  std::unique_lock lock(impl_->mu);
+  impl_->idle.wait(lock, [this] { return impl_->answering.load() == 0; });
+}
 
 Status HttpServer::Listen() {
   beast::error_code ec;

@@ -1,6 +1,13 @@
-// The HTTP server: Boost.Beast on Asio. I/O threads only read and write;
-// every request is handled on a worker pool, so database work and waits for a
-// group commit never stall the I/O threads.
+// The HTTP server: Boost.Beast on Asio. I/O threads read and write; a request
+// is handled on a worker pool, so database work and waits for a group commit
+// never stall the I/O threads — unless `run_inline` says the request's handler
+// never waits (bounded in-memory or page-cache work only): then it runs on the
+// I/O thread that read it, saving two thread hand-offs.
+//
+// Every handler runs inside an AckGate scope (infra/ack_gate.h): writes it
+// queued with the gate (e.g. the audit entry of a read) are committed before the
+// answer leaves; if one fails the answer becomes 503 `store_unavailable`. So a
+// read's audit no longer parks a thread until its group commit.
 //
 //   HttpServerOptions options;
 //   options.tls_cert_file = "/etc/rxdesk/tls.crt";  // both files: HTTPS only (TLS 1.2+)
@@ -33,6 +40,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,6 +62,8 @@ struct HttpRequest {
   std::string body;
   std::string remote_ip;
   std::string request_id;  // assigned by the server (or a sane incoming X-Request-Id)
+  std::string route;       // set by the handler: the matched route pattern, for logs and metrics
+  std::chrono::steady_clock::time_point received;  // when the server had read it
 
   // First header with this (lower-case) name, or "".
   std::string_view Header(std::string_view lower_name) const;
@@ -127,6 +137,11 @@ struct HttpServerOptions {
   std::uint16_t port = 8080;             // 0 picks a free port (see HttpServer::port())
   int io_threads = 0;                    // 0: one per core
   int worker_threads = 32;               // handlers may block on the store
+  // Requests whose handler never waits (see the header comment); null: none.
+  std::function<bool(const HttpRequest&)> run_inline;
+  // Called with every answer a handler gave, just before it is written (on any
+  // thread), with the seconds since the request was read: logs and metrics.
+  std::function<void(const HttpRequest&, HttpResponse&, double seconds)> on_answer;
   std::size_t max_body_bytes = 1 << 20;  // 413 past 1 MiB
   int read_timeout_s = 30;               // idle keep-alive and slow clients (and TLS handshakes)
   int shutdown_grace_s = 20;             // in-flight requests get this long to finish

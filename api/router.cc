@@ -54,19 +54,27 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& part
   return true;
 }
 
+const Router::Route* Router::Find(const HttpRequest& request, const std::vector<std::string_view>& parts,
+                                  std::vector<std::string>& params, std::vector<std::string>* allowed) const {
+  for (const Route& r : routes_) {
+    if (!Match(r, parts, params)) continue;
+    if (r.info.method == request.method || (request.method == "HEAD" && r.info.method == "GET")) return &r;
+    if (allowed) allowed->push_back(r.info.method);
+  }
+  return nullptr;
+}
+
+bool Router::NeverWaits(const HttpRequest& request) const {
+  std::vector<std::string> params;
+  const Route* route = Find(request, SplitPath(request.path), params, nullptr);
+  return route != nullptr && route->info.never_waits;
+}
+
 HttpResponse Router::Handle(HttpRequest& request, std::string* matched_pattern) {
   const auto parts = SplitPath(request.path);
   std::vector<std::string> params;
-  const Route* found = nullptr;
   std::vector<std::string> allowed;
-  for (const Route& r : routes_) {
-    if (!Match(r, parts, params)) continue;
-    if (r.info.method == request.method || (request.method == "HEAD" && r.info.method == "GET")) {
-      found = &r;
-      break;
-    }
-    allowed.push_back(r.info.method);
-  }
+  const Route* found = Find(request, parts, params, &allowed);
   if (found == nullptr) {
     if (!allowed.empty()) {
       std::string allow;
@@ -80,8 +88,6 @@ HttpResponse Router::Handle(HttpRequest& request, std::string* matched_pattern) 
     if (matched_pattern) *matched_pattern = "(not_found)";
     return ErrorResponse(404, Error{"not_found", "no such resource", ""});
   }
-  // Re-match to collect this route's parameters (the loop may have moved on).
-  Match(*found, parts, params);
   if (matched_pattern) *matched_pattern = found->info.pattern;
 
   RouteContext ctx{request, std::move(params), std::nullopt, found->info.pattern};
@@ -103,7 +109,7 @@ HttpResponse Router::Handle(HttpRequest& request, std::string* matched_pattern) 
       return ErrorResponse(403, Error{"forbidden", "your role may not do this", ""});
     }
   }
-  if (!request.body.empty()) {
+  if (!request.body.empty() && found->info.raw_body_types.empty()) {
     const std::string_view type = request.Header("content-type");
     if (!type.starts_with("application/json")) {
       return ErrorResponse(415, Error{"unsupported_media_type", "send the body as application/json", ""});

@@ -53,6 +53,13 @@ struct RouteInfo {
   nlohmann::json response_schema = nullptr;  // JSON Schema of the success body
   int success_status = 200;
   bool idempotent_create = false;            // accepts Idempotency-Key
+  // Non-empty: the body is raw bytes of one of these media types (an upload), which the
+  // handler checks; the router does not require JSON of it.
+  std::vector<std::string> raw_body_types;
+  // The handler never waits: bounded reads, in-memory work and audit entries queued
+  // with the request's AckGate only (no store.Write, no outbound call). With the
+  // embedded store such a request runs on the I/O thread that read it.
+  bool never_waits = false;
 };
 
 class Router {
@@ -75,6 +82,9 @@ class Router {
 
   const std::vector<RouteInfo>& routes() const { return infos_; }
 
+  // Whether the route this request matches is marked never_waits.
+  bool NeverWaits(const HttpRequest& request) const;
+
  private:
   struct Route {
     RouteInfo info;
@@ -82,6 +92,9 @@ class Router {
     RouteHandler handler;
   };
   static bool Match(const Route& route, const std::vector<std::string_view>& parts, std::vector<std::string>& params);
+  // The route for this method, or null (then `allowed` lists the path's other methods).
+  const Route* Find(const HttpRequest& request, const std::vector<std::string_view>& parts,
+                    std::vector<std::string>& params, std::vector<std::string>* allowed) const;
 
   Authenticator authenticate_;
   DeniedHook on_denied_;

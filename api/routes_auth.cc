@@ -65,7 +65,8 @@ void Api::AddAuthRoutes() {
                .response_schema = ObjectSchema({{"user_id", StringSchema()},
                                                 {"username", StringSchema()},
                                                 {"role", StringSchema()},
-                                                {"member_id", StringSchema()}})},
+                                                {"member_id", StringSchema()}}),
+               .never_waits = true},
               Handler([](RouteContext& ctx) -> Result<HttpResponse> {
                 const Principal& p = *ctx.principal;
                 Json j = {{"user_id", p.user_id}, {"username", p.username}, {"role", ToString(p.role)}};

@@ -136,7 +136,8 @@ void Api::AddMemberRoutes() {
                .rule = {.roles = kServingAndMember},
                .summary = "Read a member (members: their own record)",
                .tag = "members",
-               .response_schema = MemberSchema()},
+               .response_schema = MemberSchema(),
+               .never_waits = true},
               Handler([this](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(Member m, deps_.members.Get(CallerOf(ctx), ctx.Param(0)));
                 return JsonResponse(200, MemberJson(m));

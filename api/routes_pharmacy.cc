@@ -208,7 +208,8 @@ void Api::AddPrescriptionRoutes() {
        .rule = {.roles = kServingAndMember},
        .summary = "A member's prescriptions (members: their own)",
        .tag = "prescriptions",
-       .response_schema = ListSchema(PrescriptionSchema())},
+       .response_schema = ListSchema(PrescriptionSchema()),
+       .never_waits = true},
       Handler([&rxs](RouteContext& ctx) -> Result<HttpResponse> {
         RXD_ASSIGN_OR_RETURN(auto page_params, PageParams(ctx.request));
         RXD_ASSIGN_OR_RETURN(Page<PrescriptionRecord> page,
@@ -221,7 +222,8 @@ void Api::AddPrescriptionRoutes() {
                .rule = {.roles = kServingAndMember},
                .summary = "A prescription",
                .tag = "prescriptions",
-               .response_schema = PrescriptionSchema()},
+               .response_schema = PrescriptionSchema(),
+               .never_waits = true},
               Handler([&rxs](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(PrescriptionRecord p, rxs.Get(CallerOf(ctx), ctx.Param(0)));
                 return JsonResponse(200, PrescriptionJson(p));
@@ -274,7 +276,8 @@ void Api::AddPrescriptionRoutes() {
                .pattern = "/v1/prescriptions/{rx_number}/fills",
                .rule = {.roles = kServingAndMember},
                .summary = "The fills of a prescription",
-               .tag = "prescriptions"},
+               .tag = "prescriptions",
+               .never_waits = true},
               Handler([&rxs](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(std::vector<FillRecord> fills, rxs.Fills(CallerOf(ctx), ctx.Param(0)));
                 Json items = Json::array();
@@ -290,7 +293,8 @@ void Api::AddPrescriptionRoutes() {
                .response_schema = ObjectSchema({{"eligible", {{"type", "boolean"}}},
                                                 {"reason", StringSchema()},
                                                 {"next_eligible_date", StringSchema("date")},
-                                                {"refills_remaining", IntegerSchema(0, 99)}})},
+                                                {"refills_remaining", IntegerSchema(0, 99)}}),
+               .never_waits = true},
               Handler([&rxs](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(RefillEligibility e, rxs.Eligibility(CallerOf(ctx), ctx.Param(0)));
                 Json j = {{"eligible", e.eligible}, {"refills_remaining", e.refills_remaining}};
@@ -349,7 +353,8 @@ void Api::AddOrderRoutes() {
                .rule = {.roles = kServingAndMember},
                .summary = "An order",
                .tag = "orders",
-               .response_schema = OrderSchema()},
+               .response_schema = OrderSchema(),
+               .never_waits = true},
               Handler([&orders](RouteContext& ctx) -> Result<HttpResponse> {
                 RXD_ASSIGN_OR_RETURN(OrderRecord o, orders.Get(CallerOf(ctx), ctx.Param(0)));
                 return JsonResponse(200, OrderJson(o));
@@ -361,7 +366,8 @@ void Api::AddOrderRoutes() {
        .rule = {.roles = kServingAndMember},
        .summary = "A member's orders, newest first",
        .tag = "orders",
-       .response_schema = ListSchema(OrderSchema())},
+       .response_schema = ListSchema(OrderSchema()),
+       .never_waits = true},
       Handler([&orders](RouteContext& ctx) -> Result<HttpResponse> {
         RXD_ASSIGN_OR_RETURN(auto page_params, PageParams(ctx.request));
         RXD_ASSIGN_OR_RETURN(Page<OrderRecord> page,

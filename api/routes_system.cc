@@ -7,10 +7,10 @@ namespace rxdesk {
 
 void Api::AddSystemRoutes() {
   router_.Add({.method = "GET", .pattern = "/healthz", .rule = {.is_public = true}, .summary = "The process is alive",
-               .tag = "system"},
+               .tag = "system", .never_waits = true},
               [](RouteContext&) { return JsonResponse(200, Json{{"status", "ok"}}); });
   router_.Add({.method = "GET", .pattern = "/readyz", .rule = {.is_public = true},
-               .summary = "The store is reachable", .tag = "system"},
+               .summary = "The store is reachable", .tag = "system", .never_waits = true},
               [this](RouteContext&) {
                 auto r = deps_.store.Read([](Connection& c) { return c.Query("SELECT 1"); });
                 if (!r.ok()) return ErrorResponse(503, Error{"unavailable", "the store is not reachable", ""});

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/openapi.h"
 #include "api/response.h"
+#include "infra/ack_gate.h"
 
 namespace rxdesk {
 namespace {
@@ -112,6 +113,18 @@ void Api::AddVoiceRoutes() {
                   event.type = type == "timeout" ? IvrEventType::kTimeout : IvrEventType::kHangup;
                 } else {
                   return InvalidField("type", "must be digits, timeout or hangup");
+                }
+                // In a request, answer once the call's new state committed without
+                // holding this thread for the group commit (infra/ack_gate.h).
+                if (AckGate* gate = AckGate::Current()) {
+                  voice.OnEventAsync(ctx.Param(0), event, ctx.request.request_id,
+                                     [gate = gate->shared_from_this(), hold = gate->Hold()](
+                                         Result<std::vector<IvrAction>> actions) {
+                                       gate->SetAnswer(actions.ok() ? ActionsResponse(*actions)
+                                                                    : ErrorResponse(actions.error()));
+                                       hold(OkStatus());
+                                     });
+                  return HttpResponse{};  // replaced by the answer above
                 }
                 RXD_ASSIGN_OR_RETURN(std::vector<IvrAction> actions,
                                      voice.OnEvent(ctx.Param(0), event, ctx.request.request_id));

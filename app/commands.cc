@@ -178,6 +178,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   options.ws.first_message_timeout_s = r.config.chat.auth_timeout_s;
   SteadyMonotonicClock rate_clock;
   AccountRateLimits account_limits(r.config.limits.accounts, rate_clock, AccountsOf(auth));
+  options.on_answer = [&api](const HttpRequest& req, HttpResponse& res, double seconds) { api.Finish(req, res, seconds); };
+  if (r.config.server.inline_reads) options.run_inline = [&api](const HttpRequest& req) { return api.RunsInline(req); };
   HttpServer server(options, account_limits.Wrap([&](HttpRequest& req) { return api.Handle(req); }));
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error());
 

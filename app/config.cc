@@ -151,6 +151,7 @@ void BindConfig(Config& c, ConfigBinder& b) {
   });
   b.Int("server", "io_threads", &c.server.io_threads, 0, 64);
   b.Int("server", "worker_threads", &c.server.worker_threads, 1, 512);
+  b.Bool("server", "inline_reads", &c.server.inline_reads);
   b.Int("server", "max_body_bytes", &c.server.max_body_bytes, 1024, 64 << 20);
   b.Int("server", "read_timeout_s", &c.server.read_timeout_s, 1, 3600);
   b.String("server", "log_level", &c.server.log_level,

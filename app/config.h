@@ -30,6 +30,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 0;        // 0: one per core
   int worker_threads = 64;  // handlers wait for group commits; one per in-flight request
+  bool inline_reads = true;  // never-waiting routes run on the I/O thread (embedded store only)
   int max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
   std::string log_level = "info";

@@ -1,5 +1,7 @@
 #include "services/audit.h"
 
+#include "infra/ack_gate.h"
+
 namespace rxdesk {
 
 AuditEntry MakeAudit(const Caller& caller, Instant at, std::string action, std::string record_type,
@@ -34,6 +36,10 @@ AuditEntry MakeSystemAudit(Instant at, std::string action, std::string record_ty
 }
 
 Status AuditAlone(Store& store, const AuditEntry& entry) {
+  if (AckGate* gate = AckGate::Current()) {
+    store.WriteAsync([entry](WriteContext& w) { return w.audit.Append(w.conn, entry); }, gate->Hold());
+    return OkStatus();
+  }
   return store.Write([&](WriteContext& w) { return w.audit.Append(w.conn, entry); });
 }
 

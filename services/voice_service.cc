@@ -229,8 +229,17 @@ Result<std::vector<IvrAction>> VoiceService::StartCall(const VoiceCallStart& sta
   return actions;
 }
 
-Result<std::vector<IvrAction>> VoiceService::OnEvent(const std::string& call_sid, const IvrEvent& event,
-                                                     const std::string& request_id) {
+// One event's outcome before it is stored: the actions to answer with, and the
+// versioned update of the call (it sets `updated` to the rows it changed: 0 when
+// another event of the call won).
+struct VoiceService::EventStep {
+  std::vector<IvrAction> actions;
+  WriteJob store;
+  std::shared_ptr<std::int64_t> updated = std::make_shared<std::int64_t>(0);
+};
+
+Result<VoiceService::EventStep> VoiceService::StepEvent(const std::string& call_sid, const IvrEvent& event,
+                                                        const std::string& request_id) {
   if (!IsCallSid(call_sid)) return MakeError("not_found", "no such call");
   RXD_ASSIGN_OR_RETURN(Rows rows, deps_.store.Read([&](Connection& c) { return c.Query(kSelect, {Value(call_sid)}); }));
   if (rows.empty()) return MakeError("not_found", "no such call");
@@ -255,40 +264,68 @@ Result<std::vector<IvrAction>> VoiceService::OnEvent(const std::string& call_sid
   CallBackend backend(*this, contact_id, line != nullptr && line->settings.kind == "tty", request_id);
   backend.set_member_id(state.member_id);
   const IvrPolicy policy{.callback_offer_after = std::chrono::seconds(deps_.config.callback_offer_after_s)};
-  RXD_ASSIGN_OR_RETURN(std::vector<IvrAction> actions, StepIvrCall(FlowOf(line_id), policy, state, event, backend));
+  EventStep step;
+  RXD_ASSIGN_OR_RETURN(step.actions, StepIvrCall(FlowOf(line_id), policy, state, event, backend));
 
   const Instant now = deps_.clock.Now();
   const std::string at = FormatInstant(now);
   const bool ended = state.node == kIvrEnded;
-  std::int64_t updated = 0;
-  RXD_TRY(deps_.store.Write([&](WriteContext& w) -> Status {
+  // Sealed here, not in the job: the writer thread does no crypto for the call.
+  const Value member_number_enc = state.member_number.empty()
+                                      ? Value()
+                                      : Value(deps_.vault.Seal("ivr_calls", call_sid, "member_number", state.member_number));
+  const bool typed = state.member_number != typed_before && !state.member_number.empty();
+  step.store = [updated = step.updated, state, call_sid, contact_id, request_id, member_number_enc, at, ended,
+                version, typed, member_changed = state.member_id != member_before, now](WriteContext& w) -> Status {
     RXD_ASSIGN_OR_RETURN(
-        updated,
+        *updated,
         w.conn.Exec("UPDATE ivr_calls SET node = ?, language = ?, failures = ?, member_number_enc = ?, member_id = ?, "
                     "pending_service = ?, queue = ?, version = version + 1, updated_at = ?, "
                     "ended_at = COALESCE(ended_at, ?) WHERE call_sid = ? AND version = ?",
-                    {Value(state.node), Value(LanguageCode(state.language)), Value(state.failures),
-                     state.member_number.empty()
-                         ? Value()
-                         : Value(deps_.vault.Seal("ivr_calls", call_sid, "member_number", state.member_number)),
+                    {Value(state.node), Value(LanguageCode(state.language)), Value(state.failures), member_number_enc,
                      state.member_id.empty() ? Value() : Value(state.member_id),
                      state.pending_service.empty() ? Value() : Value(state.pending_service),
                      state.queue.empty() ? Value() : Value(state.queue), Value(at), ended ? Value(at) : Value(),
                      Value(call_sid), Value(version)}));
-    if (updated == 0) return OkStatus();
+    if (*updated == 0) return OkStatus();
     // The typed member number is PHI kept for the next event; a keypad verification links the member.
-    if (state.member_number != typed_before && !state.member_number.empty()) {
+    if (typed) {
       RXD_TRY(w.audit.Append(
           w.conn, IvrAudit(now, "ivr.call.member_number", "ivr_call", call_sid, "", contact_id, request_id)));
     }
-    if (state.member_id != member_before) {
+    if (member_changed) {
       RXD_TRY(w.audit.Append(
           w.conn, IvrAudit(now, "ivr.call.verified", "ivr_call", call_sid, state.member_id, contact_id, request_id)));
     }
     return OkStatus();
-  }));
+  };
+  return step;
+}
+
+namespace {
+Result<std::vector<IvrAction>> Stored(Status s, std::int64_t updated, std::vector<IvrAction> actions) {
+  if (!s.ok()) return s.error();
   if (updated == 0) return MakeError("conflict", "another event of this call was handled at the same time");
   return actions;
+}
+}  // namespace
+
+Result<std::vector<IvrAction>> VoiceService::OnEvent(const std::string& call_sid, const IvrEvent& event,
+                                                     const std::string& request_id) {
+  RXD_ASSIGN_OR_RETURN(EventStep step, StepEvent(call_sid, event, request_id));
+  Status s = deps_.store.Write(step.store);
+  return Stored(std::move(s), *step.updated, std::move(step.actions));
+}
+
+void VoiceService::OnEventAsync(const std::string& call_sid, const IvrEvent& event, const std::string& request_id,
+                                EventDone done) {
+  Result<EventStep> step = StepEvent(call_sid, event, request_id);
+  if (!step.ok()) return done(step.error());
+  auto shared = std::make_shared<EventStep>(std::move(*step));
+  WriteJob job = shared->store;
+  deps_.store.WriteAsync(std::move(job), [shared, done = std::move(done)](Status s) {
+    done(Stored(std::move(s), *shared->updated, std::move(shared->actions)));
+  });
 }
 
 }  // namespace rxdesk

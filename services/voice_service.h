@@ -75,11 +75,20 @@ class VoiceService {
   // conflict when the call has ended or another event of it won a race.
   Result<std::vector<IvrAction>> OnEvent(const std::string& call_sid, const IvrEvent& event,
                                          const std::string& request_id);
+  // The same, without waiting for the call's new state to commit: `done` gets the
+  // outcome once it did (on the store's writer thread), or at once on a refusal
+  // found before. What the flow itself does (enqueue, verify, refill) still waits.
+  using EventDone = std::function<void(Result<std::vector<IvrAction>>)>;
+  void OnEventAsync(const std::string& call_sid, const IvrEvent& event, const std::string& request_id,
+                    EventDone done);
 
   const IvrFlow& FlowOf(const std::string& line) const;
 
  private:
   class CallBackend;
+  struct EventStep;
+  // Runs the flow for one event and returns the write that stores the call's new state.
+  Result<EventStep> StepEvent(const std::string& call_sid, const IvrEvent& event, const std::string& request_id);
   explicit VoiceService(Deps deps, std::map<std::string, IvrFlow> flows)
       : deps_(std::move(deps)), flows_(std::move(flows)) {}
 

@@ -59,6 +59,15 @@ class Store {
     return s;
   }
 
+  // See Writer::WriteAsync. The time observed includes waiting for the group commit.
+  void WriteAsync(WriteJob job, std::function<void(Status)> done) {
+    const auto start = std::chrono::steady_clock::now();
+    writer_->WriteAsync(std::move(job), [this, start, done = std::move(done)](Status s) {
+      Observe("write", start);
+      done(std::move(s));
+    });
+  }
+
   // Receives (kind, seconds) for every read and write, e.g. for /metrics. Set before use.
   void SetObserver(std::function<void(const char* kind, double seconds)> observer) { observer_ = std::move(observer); }
 

@@ -4,10 +4,19 @@ namespace rxdesk {
 
 struct Writer::Pending {
   WriteJob job;
+  std::function<void(Status)> callback;  // WriteAsync: called instead of waking a waiter
   Status result;
   bool done = false;
   std::mutex mu;
   std::condition_variable cv;
+
+  void Finish(Status s) {
+    if (callback) return callback(std::move(s));
+    std::lock_guard lock(mu);
+    result = std::move(s);
+    done = true;
+    cv.notify_one();
+  }
 };
 
 Writer::Writer(std::unique_ptr<Connection> conn, std::size_t max_batch)
@@ -36,6 +45,21 @@ Status Writer::Write(WriteJob job) {
   return pending->result;
 }
 
+void Writer::WriteAsync(WriteJob job, std::function<void(Status)> done) {
+  auto pending = std::make_shared<Pending>();
+  pending->job = std::move(job);
+  pending->callback = std::move(done);
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(pending);
+      pending.reset();
+    }
+  }
+  if (pending) return pending->callback(MakeError("store_unavailable", "the writer is stopping"));
+  cv_.notify_one();
+}
+
 WriterStats Writer::stats() const {
   std::lock_guard lock(mu_);
   return stats_;
@@ -59,12 +83,7 @@ void Writer::Loop() {
 
 void Writer::RunBatch(std::deque<std::shared_ptr<Pending>>& batch) {
   const auto finish_all = [&](const Status& s) {
-    for (auto& p : batch) {
-      std::lock_guard lock(p->mu);
-      p->result = s;
-      p->done = true;
-      p->cv.notify_one();
-    }
+    for (auto& p : batch) p->Finish(s);
   };
   Status begun = conn_->Begin();
   if (begun.ok()) begun = chain_.Load(*conn_);
@@ -101,13 +120,7 @@ void Writer::RunBatch(std::deque<std::shared_ptr<Pending>>& batch) {
     if (committed.ok()) stats_.audit_entries += static_cast<std::uint64_t>(appended);
     else ++stats_.failed_commits;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    auto& p = batch[i];
-    std::lock_guard lock(p->mu);
-    p->result = committed.ok() ? results[i] : committed;
-    p->done = true;
-    p->cv.notify_one();
-  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->Finish(committed.ok() ? results[i] : committed);
 }
 
 }  // namespace rxdesk

@@ -52,6 +52,11 @@ class Writer {
   // Returns the job's own error, or the commit's error (then nothing of it persisted).
   Status Write(WriteJob job);
 
+  // The same without waiting: `done` gets what Write would return, on the writer
+  // thread once the batch committed (or at once, on this thread, when the writer is
+  // stopping). Keep `done` short: hand the outcome to another thread.
+  void WriteAsync(WriteJob job, std::function<void(Status)> done);
+
   WriterStats stats() const;
 
  private:
