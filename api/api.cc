@@ -93,6 +93,14 @@ Api::Api(ApiDeps deps)
   AddVoiceRoutes();
   AddChatRoutes();
   AddDeskRoutes();
+  AddTransferRoutes();
+  AddIntakeRoutes();
+  AddBenefitsRoutes();
+  AddShipmentRoutes();
+  AddPartDRoutes();
+  AddPrescriberRequestRoutes();
+  AddReminderRoutes();
+  AddClinicalRoutes();
 }
 
 HttpResponse Api::Handle(HttpRequest& request) {

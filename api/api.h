@@ -21,7 +21,9 @@
 #include "services/message_service.h"
 #include "services/note_service.h"
 #include "services/notification_preferences.h"
+#include "services/part_d_service.h"
 #include "services/pharmacy_services.h"
+#include "services/prescription_fields.h"
 #include "services/privacy_service.h"
 #include "services/voice_service.h"
 #include "services/survey_service.h"
@@ -31,6 +33,17 @@
 namespace rxdesk {
 
 class ContactCenterService;  // services/contact_center_service.h
+class TransferService;  // services/transfer_service.h
+class IntakeService;    // services/intake_service.h
+class BenefitsService;   // services/benefits_service.h
+class PriorAuthService;  // services/prior_auth_service.h
+class RefillReminderService;  // services/refill_reminders.h
+class ShipmentService;  // services/shipment_service.h
+class ClaimService;     // services/claim_service.h
+class PrescriberRequestService;  // services/prescriber_requests.h
+class InteractionHoldService;  // services/interaction_holds.h
+class AdherenceService;        // services/adherence_service.h
+class MtmService;              // services/mtm_service.h
 
 struct ApiDeps {
   Store& store;
@@ -54,6 +67,18 @@ struct ApiDeps {
   NotificationPreferenceService* notification_preferences = nullptr;  // routes_notifications.cc
   ChatService* chat = nullptr;  // web chat transcripts (routes_chat.cc; the socket is api/chat_hub.h)
   ContactCenterService* contact_center = nullptr;  // queues, agents, callbacks, KPIs (routes_contact_center.cc)
+  PartDService* part_d = nullptr;  // Part D estimates and the EOB (routes_part_d.cc)
+  PrescriberRequestService* prescriber_requests = nullptr;  // mail-order switches, renewals (routes_prescriber_requests.cc)
+  ShipmentService* shipments = nullptr;  // the order queue and tracking (routes_shipments.cc)
+  ClaimService* claims = nullptr;        // lost or damaged package claims (routes_shipments.cc)
+  RefillReminderService* refill_reminders = nullptr;  // auto-refill and the reminder pass (routes_reminders.cc)
+  BenefitsService* benefits = nullptr;     // plans, formulary, benefit year, LIS (routes_benefits.cc)
+  PriorAuthService* prior_auth = nullptr;  // prior authorization requests (routes_benefits.cc)
+  TransferService* transfers = nullptr;  // transfers in (routes_transfers.cc)
+  IntakeService* intake = nullptr;        // fax and mail intake (routes_intake.cc)
+  InteractionHoldService* interaction_holds = nullptr;  // DDI holds (routes_clinical.cc)
+  AdherenceService* adherence = nullptr;                 // PDC and the at-risk list (routes_clinical.cc)
+  MtmService* mtm = nullptr;                             // MTM requests (routes_clinical.cc)
 };
 
 class Api {
@@ -93,6 +118,14 @@ class Api {
   void AddMessageRoutes();
   void AddTicketRoutes();
   void AddSurveyRoutes();
+  void AddTransferRoutes();  // routes_transfers.cc
+  void AddIntakeRoutes();    // routes_intake.cc
+  void AddBenefitsRoutes();  // routes_benefits.cc
+  void AddShipmentRoutes();  // routes_shipments.cc
+  void AddPrescriberRequestRoutes();  // routes_prescriber_requests.cc
+  void AddPartDRoutes();  // routes_part_d.cc
+  void AddReminderRoutes();  // routes_reminders.cc
+  void AddClinicalRoutes();  // routes_clinical.cc: interaction holds, adherence, MTM
 
   ApiDeps deps_;
   Router router_;
@@ -106,6 +139,14 @@ RouteHandler Handler(ApiHandler handler);
 Result<Address> ReadAddress(JsonObject& obj);
 // Its JSON schema.
 Json AddressSchema();
+
+// A new prescription's fields as POST /v1/members/{id}/prescriptions takes them (drug,
+// schedule, quantity, days_supply, refills_authorized, written_date, prescriber, daw),
+// read from `body` without checking for other fields; refills_authorized may be left
+// out when `default_refills` is given (routes_transfers.cc).
+Result<PrescriptionFields> ReadPrescriptionFields(JsonObject& body, std::optional<std::int64_t> default_refills);
+// Their JSON schema properties.
+Json PrescriptionFieldsSchemaProperties();
 
 // ?limit= (default 50, 1–500) and ?cursor= of list endpoints.
 Result<std::pair<int, std::string>> PageParams(const HttpRequest& request);

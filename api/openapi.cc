@@ -57,6 +57,11 @@ Json BuildOpenApi(const std::vector<RouteInfo>& routes) {
     if (!r.request_schema.is_null()) {
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", r.request_schema}}}}}};
     }
+    if (!r.raw_body_types.empty()) {
+      Json content = Json::object();
+      for (const std::string& type : r.raw_body_types) content[type] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+      op["requestBody"] = {{"required", true}, {"content", content}};
+    }
     Json ok = {{"description", "success"}};
     if (!r.response_schema.is_null()) ok["content"] = {{"application/json", {{"schema", r.response_schema}}}};
     op["responses"] = {{std::to_string(r.success_status), ok},

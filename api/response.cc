@@ -6,10 +6,12 @@
 namespace rxdesk {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, int>, 23> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, int>, 28> kStatusByCode{{
     {"invalid_request", 400},
     {"invalid_check_digit", 400},      // a mistyped Rx number is malformed input
     {"invalid_check_character", 400},  // likewise a mistyped reference number
+    {"invalid_tracking_number", 400},  // not the carrier's format (services/carrier.h)
+    {"unknown_carrier", 400},
     {"unauthenticated", 401},
     {"invalid_credentials", 401},
     {"mfa_required", 401},
@@ -21,6 +23,7 @@ constexpr std::array<std::pair<std::string_view, int>, 23> kStatusByCode{{
     {"conflict", 409},
     {"idempotency_key_reused", 409},
     {"invalid_transition", 409},
+    {"interaction_hold", 409},  // filling while a major drug interaction awaits a pharmacist
     {"survey_expired", 410},  // a CSAT survey link past its days
     {"payload_too_large", 413},
     {"unsupported_media_type", 415},
@@ -28,6 +31,8 @@ constexpr std::array<std::pair<std::string_view, int>, 23> kStatusByCode{{
     {"contact_locked", 423},  // three failed identity verifications
     {"rate_limited", 429},
     {"internal", 500},
+    {"carrier_error", 502},        // the carrier refused a tracking lookup
+    {"carrier_unavailable", 503},  // the carrier did not answer
     {"store_unavailable", 503},
     {"store_busy", 503},
 }};

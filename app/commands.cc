@@ -19,9 +19,21 @@
 #include "app/seed.h"
 #include "infra/log.h"
 #include "infra/totp.h"
+#include "services/benefits_service.h"
+#include "services/claim_service.h"
 #include "services/contact_center_service.h"
+#include "services/fake_carrier.h"
+#include "services/adherence_service.h"
+#include "services/interaction_holds.h"
+#include "services/mtm_service.h"
+#include "services/intake_service.h"
+#include "services/shipment_service.h"
+#include "services/transfer_service.h"
 #include "services/notification_worker.h"
+#include "services/prescriber_requests.h"
+#include "services/prior_auth_service.h"
 #include "services/privacy_service.h"
+#include "services/refill_reminders.h"
 #include "services/retention.h"
 #include "store/audit_coverage.h"
 #include "store/audit_log.h"
@@ -152,6 +164,49 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   ChatService chat(*r.store, *r.vault, r.clock, chat_center, r.config.chat.policy);
   ChatHub chat_hub(chat, auth, r.clock, &*channels, chat_center);
   deps.chat = &chat;
+  // Orders on their way: the pharmacists' queue, tracking through the carrier (the local FAKE carrier:
+  // no carrier account is wired yet, docs/pharmacy-services.md) and lost or damaged package claims.
+  FakeCarrier carrier;
+  ShipmentService shipments(*r.store, r.clock, members, carrier);
+  ClaimService claims(*r.store, *r.vault, r.clock, *r.zone, members, r.config.pharmacy.shipping, r.config.claims);
+  deps.shipments = &shipments;
+  deps.claims = &claims;
+  // 90-day mail-order switches and renewals, tracked to the prescriber's answer (docs/pharmacy-services.md).
+  PrescriberRequestService prescriber_requests(*r.store, *r.vault, r.clock, *r.zone, members, pharmacy.prescriptions,
+                                               {.mail_order = r.config.mail_order,
+                                                .prescription = r.config.pharmacy.prescription});
+  deps.prescriber_requests = &prescriber_requests;
+  PartDService part_d(*r.store, members, r.clock, *r.zone, r.config.part_d);
+  deps.part_d = &part_d;
+  // Refill reminders and auto-refill (docs/pharmacy-services.md): the opt-in routes, the operator's
+  // pass and the background job started below.
+  RefillReminderService refill_reminders(*r.store, r.clock, *r.zone, members, pharmacy,
+                                         {.policy = {.days_before = r.config.reminders.days_before},
+                                          .holder_gone = HolderIsGoneFromThisHost},
+                                         ProcessName());
+  deps.refill_reminders = &refill_reminders;
+  // Plans, formulary and prior authorization; every recorded fill priced in its own transaction
+  // (docs/pharmacy-services.md "Plans, formulary and prior authorization").
+  const FillPricer fill_pricer(r.config.part_d.Offered());
+  pharmacy.prescriptions.SetHooks(fill_pricer.Hooks());
+  BenefitsService benefits(*r.store, r.clock, *r.zone, members, fill_pricer);
+  PriorAuthService prior_auth(*r.store, *r.vault, r.clock, *r.zone, members, r.config.prior_auth.Policy());
+  deps.benefits = &benefits;
+  deps.prior_auth = &prior_auth;
+  // Transfers in and fax/mail intake (docs/pharmacy-services.md "Transfers in", "Fax and mail intake").
+  TransferService transfers(*r.store, *r.vault, r.clock, *r.zone, members, pharmacy.prescriptions, r.config.transfers,
+                            r.config.pharmacy.prescription);
+  IntakeService intake(*r.store, *r.vault, r.clock, *r.zone, pharmacy.prescriptions, r.config.intake,
+                       r.config.pharmacy.prescription);
+  deps.transfers = &transfers;
+  deps.intake = &intake;
+  // Interaction holds, adherence and MTM requests (docs/pharmacy-services.md).
+  InteractionHoldService interaction_holds(*r.store, *r.vault, r.clock, r.config.clinical.overrides);
+  AdherenceService adherence(*r.store, r.clock, *r.zone, r.config.clinical.adherence);
+  MtmService mtm(*r.store, *r.vault, r.clock, contact_center->get());
+  deps.interaction_holds = &interaction_holds;
+  deps.adherence = &adherence;
+  deps.mtm = &mtm;
   Api api(deps);
   // The supervisors' live KPI feed: GET /v1/kpis pushed over a WebSocket.
   KpiFeed kpi_feed([&api](HttpRequest& req) { return api.Handle(req); }, auth,
@@ -197,6 +252,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   // The daily retention job (docs/privacy.md): one node at a time, through a lease row.
   RetentionScheduler daily_retention(retention, *r.zone);
   daily_retention.Start();
+  // Refill reminders every reminders.interval_s (0: off), one node at a time through a lease row.
+  RefillReminderScheduler reminder_job(refill_reminders, std::chrono::seconds(r.config.reminders.interval_s));
+  reminder_job.Start();
   // The notification outbox's worker (docs/contact-center.md): on every node; rows are leased.
   const std::unique_ptr<EmailSender> email = EmailSenderFrom(r.config.notifications);
   const std::unique_ptr<SmsGateway> sms = SmsGatewayFrom(r.config.notifications);
@@ -210,6 +268,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags, char** environ)
   kpi_feed.Stop();
   notifier.Stop();
   daily_retention.Stop();
+  reminder_job.Stop();
   waiter.join();
   LogInfo("stopped");
   return 0;

@@ -195,6 +195,13 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("refills", "controlled_threshold_percent", &r.controlled_threshold_percent, 0, 100);
   b.Int("prescriptions", "max_days_supply", &c.pharmacy.prescription.max_days_supply, 1, 365);
   BindShipping(c.pharmacy.shipping, b);
+  // Lost or damaged package claims (docs/pharmacy-services.md); 0-365 is ValidateClaimPolicy's range.
+  b.Int("claims", "window_days", &c.claims.window_days, 0, 365);
+  b.Bool("claims", "return_damaged", &c.claims.return_damaged);
+  b.Bool("claims", "return_damaged_controlled", &c.claims.return_damaged_controlled);
+  // The 90-day mail-order switch (docs/pharmacy-services.md); 1-365 is the longest days supply there is.
+  b.Int("mail_order", "max_retail_days_supply", &c.mail_order.max_retail_days_supply, 1, 365);
+  b.Int("mail_order", "mail_days_supply", &c.mail_order.mail_days_supply, 1, 365);
 
   // Retention (docs/privacy.md). 0 keeps forever; the audit floor is checked in LoadConfig.
   b.Int("retention", "audit_days", &c.retention.audit_days, 0, 36500);
@@ -224,6 +231,31 @@ void BindConfig(Config& c, ConfigBinder& b) {
   b.Int("notifications", "batch_size", &n.batch_size, 1, 1000);
   BindContactChannels(c, b);
   BindChat(c.chat, b);
+  // Transfers in (PRODUCT.md §3, docs/pharmacy-services.md "Transfers in"): hours after the request.
+  const auto hours = [&b](const char* key, std::chrono::hours* target) {
+    b.Int("transfers", key, [target](std::int64_t v) { *target = std::chrono::hours(v); }, 0, 24 * 30);
+  };
+  hours("processing_max_hours", &c.transfers.processing_max);
+  hours("controlled_verification_min_hours", &c.transfers.controlled_verification_min);
+  hours("controlled_verification_max_hours", &c.transfers.controlled_verification_max);
+  // Fax and mail intake (docs/pharmacy-services.md): at most the server's own request limit (1 MiB).
+  b.Int("intake", "max_document_bytes", [&c](std::int64_t v) { c.intake.max_document_bytes = static_cast<std::size_t>(v); },
+        1, 1 << 20);
+  // Refill reminders and auto-refill (docs/pharmacy-services.md); 0 turns the background job off.
+  b.Int("reminders", "interval_s", &c.reminders.interval_s, 0, 86400);
+  b.Int("reminders", "days_before", &c.reminders.days_before, 0, 90);
+  BindPartD(c.part_d, b);
+  // Prior authorization (docs/pharmacy-services.md); up to 30 days, ValidatePriorAuthPolicy's range.
+  b.Int("prior_auth", "decision_within_hours", &c.prior_auth.decision_within_hours, 1, 720);
+  // Interaction overrides and adherence (docs/pharmacy-services.md); min and max ranges never cross.
+  const auto size = [&b](const char* key, std::size_t* target, std::int64_t min, std::int64_t max) {
+    b.Int("clinical", key, [target](std::int64_t v) { *target = static_cast<std::size_t>(v); }, min, max);
+  };
+  size("override_min_reason_chars", &c.clinical.overrides.min_reason_chars, 1, 200);
+  size("override_max_reason_chars", &c.clinical.overrides.max_reason_chars, 200, 2000);
+  b.Int("clinical", "adherence_threshold_percent", &c.clinical.adherence.pdc.adherent_threshold_percent, 1, 100);
+  b.Int("clinical", "late_refill_grace_days", &c.clinical.adherence.pdc.late_refill_grace_days, 0, 365);
+  b.Int("clinical", "adherence_period_days", &c.clinical.adherence.default_period_days, 1, 731);
 }
 
 Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
@@ -265,6 +297,14 @@ Result<Config> LoadConfig(const std::string& toml_path, char** environ) {
     return MakeError("config_invalid", key + ": " + s.error().message, key);
   }
   RXD_TRY(ValidateChannels(config.channels));
+  if (config.transfers.controlled_verification_min > config.transfers.controlled_verification_max) {
+    return MakeError("config_invalid",
+                     "transfers.controlled_verification_min_hours must not exceed controlled_verification_max_hours",
+                     "transfers.controlled_verification_min_hours");
+  }
+  if (Status s = ValidatePartDConfig(config.part_d); !s.ok()) {
+    return MakeError("config_invalid", s.error().field + " " + s.error().message, s.error().field);
+  }
   return config;
 }
 

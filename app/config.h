@@ -10,17 +10,26 @@
 #include "api/rate_limit.h"
 #include "domain/result.h"
 #include "domain/chat.h"
+#include "domain/claim.h"
+#include "domain/mail_order_switch.h"
 #include "domain/identity_verification.h"
+#include "domain/intake_document.h"
 #include "domain/staffing_plan.h"
+#include "domain/transfer.h"
 #include "infra/config_binder.h"
 #include "domain/official_channels.h"
 #include "services/auth_service.h"
 #include "services/notification_worker.h"
+#include "services/part_d_service.h"
 #include "services/channels.h"
 #include "services/contact_center_service.h"
 #include "services/desk_config.h"
 #include "services/pharmacy_services.h"
+#include "services/prior_auth_service.h"
 #include "services/privacy_service.h"
+#include "services/refill_reminders.h"
+#include "domain/ddi.h"
+#include "services/adherence_service.h"
 #include "services/retention.h"
 #include "services/voice_service.h"
 
@@ -69,6 +78,12 @@ struct ChatConfig {
   int kpi_feed_interval_s = 5;               // /v1/kpis/live: a snapshot at least this often (and on change)
 };
 
+// [clinical]: interaction overrides and adherence (docs/pharmacy-services.md).
+struct ClinicalConfig {
+  InteractionOverridePolicy overrides;  // a pharmacist's documented reason: 20–2000 characters
+  AdherenceServicePolicy adherence;     // PDC threshold 80%, late-refill grace 7 days, 365-day period
+};
+
 struct Config {
   ServerConfig server;
   StoreConfig store;
@@ -87,6 +102,14 @@ struct Config {
   DeskConfig desk;            // [notes], [messages], [escalations], [surveys], contacts.fcr_window_days
   ChatConfig chat;            // [chat]
   ContactCenterConfig contact_center;  // [contact_center] and [contact_center.<queue>] (config_contact_center.cc)
+  PartDConfig part_d;                  // [part_d.<year>]: Medicare Part D per year (config_part_d.cc)
+  ClaimPolicy claims;                  // [claims]: lost or damaged package claims (domain/claim.h)
+  MailOrderSwitchPolicy mail_order;    // [mail_order]: the 90-day switch (domain/mail_order_switch.h)
+  RefillReminderConfig reminders;      // [reminders]: refill reminders and auto-refill (services/refill_reminders.h)
+  PriorAuthConfig prior_auth;          // [prior_auth]: the decision window (services/prior_auth_service.h)
+  TransferPolicy transfers;            // [transfers]: expected completion of a transfer in (domain/transfer.h)
+  IntakePolicy intake;                 // [intake]: fax and mail intake documents (domain/intake_document.h)
+  ClinicalConfig clinical;             // [clinical]: interaction overrides, adherence (services/adherence_service.h)
 };
 
 struct ListenAddress {
@@ -102,6 +125,8 @@ Result<ListenAddress> ParseListenAddress(const std::string& text);
 void BindConfig(Config& config, ConfigBinder& binder);
 // The [contact_center] keys: queues, default agent profile, expected wait, KPI targets.
 void BindContactCenter(ContactCenterConfig& config, ConfigBinder& binder);
+// The [part_d.<year>] keys: each year's Part D parameters and whether it is offered.
+void BindPartD(PartDConfig& config, ConfigBinder& binder);
 
 // Defaults, then the TOML file (if any), then the environment.
 // Refusal: config_invalid naming the key (and the line, for the file).

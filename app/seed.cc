@@ -1,4 +1,5 @@
 #include "app/seed.h"
+#include "app/seed_benefits.h"
 
 #include <array>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "infra/ids.h"
 #include "services/audit.h"
 #include "services/auth_service.h"
+#include "services/fill_pricing.h"
 #include "services/member_service.h"
 #include "services/order_service.h"
 
@@ -245,8 +247,9 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
                  Value(FormatDate(quote.ship_date)), Value(FormatDate(quote.eta_earliest)),
                  Value(FormatDate(quote.eta_latest)), Value(vault.Seal("orders", order_id, "address", address_json)),
                  (status == "shipped" || status == "delivered" || status == "returned") ? Value("USPS") : Value(),
+                 // A USPS IMpb number is 22 digits (services/carrier.h).
                  (status == "shipped" || status == "delivered" || status == "returned")
-                     ? Value("9400" + std::to_string(100000000000ull + rng.Next() % 900000000000ull))
+                     ? Value("9400" + std::to_string(100000000000ull + rng.Next() % 900000000000ull) + "000000")
                      : Value(),
                  Value(FormatInstant(placed)), Value(now_text)}));
             RXD_TRY(w.conn.Exec("INSERT INTO order_events(id, order_id, type, status, at, actor_id) VALUES (?, ?, "
@@ -277,6 +280,12 @@ Result<SeedReport> SeedDemo(Runtime& rt, const SeedOptions& options) {
     report.orders += orders;
     if (options.progress) options.progress(end, options.members);
   }
+
+  // ---- Plans, formulary and prices; then what every seeded fill cost (fill_costs) ----
+  // (docs/pharmacy-services.md "Plans, formulary and prior authorization").
+  RXD_TRY(store.Write([&](WriteContext& w) { return SeedDemoBenefits(w, now); }));
+  RXD_TRY(FillPricer(rt.config.part_d.Offered()).PriceUnpricedFills(store, now));
+  // ---- end of plans and formulary ----
 
   // Demo accounts; member.demo is the first seeded member.
   AuthService auth(store, vault, rt.clock, rt.config.auth);

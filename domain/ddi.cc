@@ -83,7 +83,7 @@ struct TransparentHash {
 template <typename T>
 using NameMap = std::unordered_map<std::string, T, TransparentHash, std::equal_to<>>;
 
-void SortUnique(std::vector<AgentId>& ids) {
+void SortUnique(std::vector<DdiAgentId>& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
@@ -92,16 +92,16 @@ void SortUnique(std::vector<AgentId>& ids) {
 
 struct InteractionTable::Impl {
   struct Partner {
-    AgentId other;
+    DdiAgentId other;
     std::uint32_t rule;
   };
 
   std::deque<std::string> text;               // owns every string the views below point into
   std::vector<InteractionRule> rules;         // agent names canonical, texts copied
-  std::vector<std::string_view> agent_names;  // by AgentId
-  std::vector<bool> is_class;                 // by AgentId
-  NameMap<AgentId> agent_ids;                 // canonical ingredient or class name -> id
-  NameMap<std::vector<AgentId>> terms;        // ingredient or product name -> agents it brings
+  std::vector<std::string_view> agent_names;  // by DdiAgentId
+  std::vector<bool> is_class;                 // by DdiAgentId
+  NameMap<DdiAgentId> agent_ids;                 // canonical ingredient or class name -> id
+  NameMap<std::vector<DdiAgentId>> terms;        // ingredient or product name -> agents it brings
   std::size_t max_term_words = 0;
   std::size_t max_term_chars = 0;
   std::vector<std::uint32_t> partner_begin;   // CSR index: partners of agent a are [begin[a], begin[a+1])
@@ -109,13 +109,13 @@ struct InteractionTable::Impl {
 
   std::string_view Keep(std::string s) { return text.emplace_back(std::move(s)); }
 
-  std::span<const Partner> PartnersOf(AgentId a) const {
+  std::span<const Partner> PartnersOf(DdiAgentId a) const {
     if (a + 1 >= partner_begin.size()) return {};
     return std::span<const Partner>(partners).subspan(partner_begin[a], partner_begin[a + 1] - partner_begin[a]);
   }
 
-  AgentId Intern(const std::string& name, bool as_class) {
-    const AgentId id = static_cast<AgentId>(agent_names.size());
+  DdiAgentId Intern(const std::string& name, bool as_class) {
+    const DdiAgentId id = static_cast<DdiAgentId>(agent_names.size());
     agent_ids.emplace(name, id);
     agent_names.push_back(Keep(name));
     is_class.push_back(as_class);
@@ -144,7 +144,7 @@ InteractionTable::~InteractionTable() = default;
 
 std::span<const InteractionRule> InteractionTable::rules() const { return impl_->rules; }
 std::size_t InteractionTable::agent_count() const { return impl_->agent_names.size(); }
-std::string_view InteractionTable::AgentName(AgentId id) const { return impl_->agent_names[id]; }
+std::string_view InteractionTable::AgentName(DdiAgentId id) const { return impl_->agent_names[id]; }
 
 Result<InteractionTable> InteractionTable::Build(std::span<const InteractionRule> rules,
                                                  std::span<const Ingredient> ingredients,
@@ -159,14 +159,14 @@ Result<InteractionTable> InteractionTable::Build(std::span<const InteractionRule
     if (impl->agent_ids.contains(name)) return InvalidField(Indexed("ingredients", i, "name"), "duplicate ingredient");
     impl->Intern(name, /*as_class=*/false);
   }
-  std::vector<std::vector<AgentId>> brings(ingredients.size());  // ingredient -> itself and its classes
+  std::vector<std::vector<DdiAgentId>> brings(ingredients.size());  // ingredient -> itself and its classes
   for (std::size_t i = 0; i < ingredients.size(); ++i) {
-    brings[i].push_back(static_cast<AgentId>(i));
+    brings[i].push_back(static_cast<DdiAgentId>(i));
     if (IsBlank(ingredients[i].classes)) continue;
     for (const std::string& cls : SplitList(ingredients[i].classes)) {
       if (!name_ok(cls)) return InvalidField(Indexed("ingredients", i, "classes"), "empty or overlong class name");
       auto it = impl->agent_ids.find(cls);
-      AgentId id = 0;
+      DdiAgentId id = 0;
       if (it == impl->agent_ids.end()) {
         id = impl->Intern(cls, /*as_class=*/true);
       } else if (!impl->is_class[it->second]) {
@@ -188,7 +188,7 @@ Result<InteractionTable> InteractionTable::Build(std::span<const InteractionRule
     if (impl->terms.contains(name) || impl->agent_ids.contains(name)) {
       return InvalidField(Indexed("products", i, "name"), "product name already names a product, ingredient or class");
     }
-    std::vector<AgentId> agents;
+    std::vector<DdiAgentId> agents;
     for (const std::string& ingredient : SplitList(products[i].ingredients)) {
       auto it = impl->agent_ids.find(ingredient);
       if (it == impl->agent_ids.end() || impl->is_class[it->second]) {
@@ -204,8 +204,8 @@ Result<InteractionTable> InteractionTable::Build(std::span<const InteractionRule
     impl->max_term_words = std::max(impl->max_term_words, WordCount(term));
   }
 
-  std::set<std::pair<AgentId, AgentId>> pairs;
-  std::vector<std::pair<AgentId, AgentId>> rule_agents;
+  std::set<std::pair<DdiAgentId, DdiAgentId>> pairs;
+  std::vector<std::pair<DdiAgentId, DdiAgentId>> rule_agents;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const InteractionRule& row = rules[i];
     auto a = impl->agent_ids.find(Normalize(row.agent_a));
@@ -307,12 +307,12 @@ std::vector<InteractionFinding> ScreenInteractions(const ScreenedDrug& new_drug,
   for (std::size_t i = 0; i < active.size(); ++i) {
     const ScreenedDrug& med = active[i];
     assert(med.table_ == &t && "drug described by another table");
-    for (const AgentId a : new_drug.agents_) {
+    for (const DdiAgentId a : new_drug.agents_) {
       const auto partners = t.PartnersOf(a);
       if (partners.empty()) continue;
-      for (const AgentId b : med.agents_) {
+      for (const DdiAgentId b : med.agents_) {
         const auto it = std::lower_bound(partners.begin(), partners.end(), b,
-                                         [](const InteractionTable::Impl::Partner& p, AgentId id) { return p.other < id; });
+                                         [](const InteractionTable::Impl::Partner& p, DdiAgentId id) { return p.other < id; });
         if (it == partners.end() || it->other != b) continue;
         const InteractionRule* rule = &t.rules[it->rule];
         // Once per rule and medication: a drug holding both agents of a row would

@@ -48,7 +48,8 @@ struct InteractionRule {
   std::string_view source;      // citation: label section or reference
 };
 
-using AgentId = std::uint32_t;
+// Named apart from the contact center's AgentId (domain/acd.h) so both headers can be included together.
+using DdiAgentId = std::uint32_t;
 
 class InteractionTable;
 struct InteractionFinding;
@@ -59,7 +60,7 @@ struct InteractionFinding;
 class ScreenedDrug {
  public:
   std::string_view name() const { return name_; }
-  std::span<const AgentId> agents() const { return agents_; }  // sorted, unique
+  std::span<const DdiAgentId> agents() const { return agents_; }  // sorted, unique
   // False when nothing in the name or agent list is known to the table: such a
   // drug cannot be screened and must not be treated as interaction-free.
   bool recognized() const { return !agents_.empty(); }
@@ -69,7 +70,7 @@ class ScreenedDrug {
   friend std::vector<InteractionFinding> ScreenInteractions(const ScreenedDrug&, std::span<const ScreenedDrug>,
                                                             const InteractionTable&);
   std::string name_;
-  std::vector<AgentId> agents_;
+  std::vector<DdiAgentId> agents_;
   const void* table_ = nullptr;  // the table that interned agents_
 };
 
@@ -116,7 +117,7 @@ class InteractionTable {
 
   std::span<const InteractionRule> rules() const;
   std::size_t agent_count() const;
-  std::string_view AgentName(AgentId id) const;  // requires id < agent_count()
+  std::string_view AgentName(DdiAgentId id) const;  // requires id < agent_count()
 
  private:
   struct Impl;

@@ -38,7 +38,7 @@ std::vector<InteractionFinding> Screen(std::string_view new_drug, const std::vec
 
 bool HasAgent(const ScreenedDrug& drug, std::string_view agent, const InteractionTable& table = Shipped()) {
   return std::any_of(drug.agents().begin(), drug.agents().end(),
-                     [&](AgentId id) { return table.AgentName(id) == agent; });
+                     [&](DdiAgentId id) { return table.AgentName(id) == agent; });
 }
 
 // ---------------------------------------------------------------------------

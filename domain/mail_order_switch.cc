@@ -1,6 +1,7 @@
 #include "domain/mail_order_switch.h"
 
 #include <array>
+#include <cstdint>
 #include <string>
 
 namespace rxdesk {
@@ -77,6 +78,24 @@ Status CheckMailOrderSwitchEligibility(const MailOrderSwitchCandidate& candidate
                          " days supply can be switched");
   }
   return OkStatus();
+}
+
+Result<Quantity> ScaleQuantityToMailSupply(Quantity retail_quantity, int retail_days_supply,
+                                           const MailOrderSwitchPolicy& policy) {
+  if (retail_days_supply <= 0) return InvalidField("days_supply", "must be a positive number of days");
+  if (policy.mail_days_supply <= 0 || policy.mail_days_supply > 365) {
+    return InvalidField("mail_days_supply", "must be 1 to 365 days");
+  }
+  // At most 9,999,999,999 × 365 thousandths: far inside 64 bits, so no overflow.
+  const std::int64_t numerator = retail_quantity.thousandths() * policy.mail_days_supply;
+  std::int64_t scaled = (numerator + retail_days_supply - 1) / retail_days_supply;
+  if (retail_quantity.thousandths() % Quantity::kPerUnit == 0) {
+    scaled = (scaled + Quantity::kPerUnit - 1) / Quantity::kPerUnit * Quantity::kPerUnit;
+  }
+  if (scaled > Quantity::kMaxThousandths) {
+    return InvalidField("quantity", "the 90-day quantity exceeds the largest quantity a claim can carry");
+  }
+  return Quantity::FromThousandths(scaled);
 }
 
 Result<MailOrderSwitchStatus> TransitionMailOrderSwitch(MailOrderSwitchStatus current, MailOrderSwitchEvent event) {

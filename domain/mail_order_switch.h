@@ -22,6 +22,7 @@
 #include <optional>
 #include <string_view>
 
+#include "domain/prescription.h"
 #include "domain/result.h"
 #include "domain/schedule.h"
 
@@ -40,6 +41,8 @@ struct MailOrderSwitchPolicy {
   // A "30-day" retail prescription: PBMs, and CMS for Part D's one-month
   // supply, count up to 34 days as one month. Not in PRODUCT.md; shipped default.
   int max_retail_days_supply = 34;
+  // PRODUCT.md §4 ("90-day mail order"): the days supply of the new mail prescription.
+  int mail_days_supply = 90;
 };
 
 // The current retail prescription being considered.
@@ -62,6 +65,15 @@ std::optional<MailOrderSwitchEvent> ParseMailOrderSwitchEvent(std::string_view t
 // Requires policy.max_retail_days_supply > 0.
 Status CheckMailOrderSwitchEligibility(const MailOrderSwitchCandidate& candidate,
                                        const MailOrderSwitchPolicy& policy);
+
+// The quantity of the new mail prescription: the retail quantity × mail_days_supply /
+// retail_days_supply, the same daily dose for the longer supply, rounded up (a retail
+// quantity in whole units stays in whole units: tablets are not split; 30 tablets for
+// 30 days make 90, 45 for 28 make 145, 2.5 mL for 30 days make 7.5 mL).
+// Refusal: invalid_request naming "days_supply" (≤ 0), "mail_days_supply" (outside
+// 1–365) or "quantity" (the result exceeds Quantity::kMaxThousandths).
+Result<Quantity> ScaleQuantityToMailSupply(Quantity retail_quantity, int retail_days_supply,
+                                           const MailOrderSwitchPolicy& policy);
 
 // The next status of a switch request. Approved, denied and cancelled are final.
 // Refusal: invalid_transition (details: status, event).

@@ -121,3 +121,51 @@ TEST(MailOrderSwitchNames, RoundTripAndRefuseOtherSpellings) {
 
 }  // namespace
 }  // namespace rxdesk
+
+namespace rxdesk {
+namespace {
+
+std::string Scaled(std::string_view retail, int days, MailOrderSwitchPolicy policy = {}) {
+  const Result<Quantity> q = ScaleQuantityToMailSupply(*ParseQuantity(retail), days, policy);
+  return q.ok() ? FormatQuantity(*q) : q.error().code + ":" + q.error().field;
+}
+
+TEST(ScaleQuantityToMailSupply, KeepsTheDailyDoseForNinetyDays) {
+  EXPECT_EQ(Scaled("30", 30), "90");
+  EXPECT_EQ(Scaled("60", 30), "180");  // twice a day
+  EXPECT_EQ(Scaled("34", 34), "90");   // the longest retail month
+  EXPECT_EQ(Scaled("1", 1), "90");
+  EXPECT_EQ(Scaled("28", 28), "90");
+}
+
+TEST(ScaleQuantityToMailSupply, RoundsWholeUnitsUpToWholeUnits) {
+  EXPECT_EQ(Scaled("45", 28), "145");  // 144.64 tablets: never short of a dose, never a split tablet
+  EXPECT_EQ(Scaled("10", 30), "30");   // exact stays exact
+  EXPECT_EQ(Scaled("31", 30), "93");
+  EXPECT_EQ(Scaled("1", 7), "13");  // 12.86
+}
+
+TEST(ScaleQuantityToMailSupply, KeepsThousandthsForMeasuredQuantities) {
+  EXPECT_EQ(Scaled("2.5", 30), "7.5");
+  EXPECT_EQ(Scaled("0.001", 30), "0.003");
+  EXPECT_EQ(Scaled("0.001", 7), "0.013");  // 0.01286 rounded up to the thousandth
+}
+
+TEST(ScaleQuantityToMailSupply, FollowsThePolicysMailSupply) {
+  EXPECT_EQ(Scaled("30", 30, {.mail_days_supply = 100}), "100");
+  EXPECT_EQ(Scaled("30", 30, {.mail_days_supply = 0}), "invalid_request:mail_days_supply");
+  EXPECT_EQ(Scaled("30", 30, {.mail_days_supply = 366}), "invalid_request:mail_days_supply");
+  EXPECT_EQ(Scaled("30", 30, {.mail_days_supply = 365}), "365");
+}
+
+TEST(ScaleQuantityToMailSupply, RefusesWhatNoClaimCanCarryAndNonsenseSupply) {
+  EXPECT_EQ(Scaled("9999999.999", 90), "9999999.999");  // on the limit
+  EXPECT_EQ(Scaled("9999999.999", 89), "invalid_request:quantity");
+  EXPECT_EQ(Scaled("3333334", 30), "invalid_request:quantity");  // 10,000,002 units
+  EXPECT_EQ(Scaled("3333333", 30), "9999999");
+  EXPECT_EQ(Scaled("30", 0), "invalid_request:days_supply");
+  EXPECT_EQ(Scaled("30", -30), "invalid_request:days_supply");
+}
+
+}  // namespace
+}  // namespace rxdesk

@@ -42,6 +42,85 @@ constexpr Template kTemplates[] = {
       "Confirmamos la transferencia de su receta.\nReferencia: {reference}\n\n"
       "Inicie sesión en su cuenta para ver cuándo estará lista. Si nos llama, indique la referencia.",
       "Transferencia de receta confirmada. Ref {reference}. Inicie sesión para ver los detalles."}},
+    {"transfer_failed",
+     {"We could not complete your prescription transfer {reference}",
+      "We could not complete your prescription transfer.\nReference: {reference}\n\n"
+      "Sign in to your account to see why and what you can do next, or call us and quote the reference.",
+      "We could not complete prescription transfer {reference}. Sign in or call us for details."},
+     {"No pudimos completar la transferencia de su receta {reference}",
+      "No pudimos completar la transferencia de su receta.\nReferencia: {reference}\n\n"
+      "Inicie sesión en su cuenta para ver el motivo y qué puede hacer, o llámenos e indique la referencia.",
+      "No pudimos completar la transferencia de receta {reference}. Inicie sesión o llámenos."}},
+    // The prescriber's answer to a 90-day mail-order switch or a renewal request
+    // (docs/pharmacy-services.md "90-day mail-order switch and renewal requests").
+    {"mail_order_switch_approved",
+     {"Your 90-day mail order request {reference} was approved",
+      "Your prescriber approved the switch to 90-day mail order, and your new prescription is on file.\n"
+      "Reference: {reference}\n\nSign in to your account to order it. If you call us, please quote the reference.",
+      "Your 90-day mail order request {reference} was approved. Sign in to order."},
+     {"Se aprobó su solicitud de pedido por correo de 90 días {reference}",
+      "Su médico aprobó el cambio a pedido por correo de 90 días y su nueva receta ya está registrada.\n"
+      "Referencia: {reference}\n\nInicie sesión en su cuenta para pedirla. Si nos llama, indique la referencia.",
+      "Se aprobó su solicitud de pedido por correo de 90 días {reference}. Inicie sesión para pedirla."}},
+    {"mail_order_switch_denied",
+     {"An update on your 90-day mail order request {reference}",
+      "Your prescriber did not approve the switch to 90-day mail order. Your current prescription stays as it "
+      "was.\nReference: {reference}\n\nSign in to your account for details, or call us and quote the reference.",
+      "Your 90-day mail order request {reference} was not approved. Sign in for details."},
+     {"Novedades sobre su solicitud de pedido por correo de 90 días {reference}",
+      "Su médico no aprobó el cambio a pedido por correo de 90 días. Su receta actual sigue igual.\n"
+      "Referencia: {reference}\n\nInicie sesión en su cuenta para ver los detalles o llámenos e indique la "
+      "referencia.",
+      "No se aprobó su solicitud de pedido por correo de 90 días {reference}. Inicie sesión para ver los detalles."}},
+    {"renewal_approved",
+     {"Your prescription renewal {reference} was approved",
+      "Your prescriber renewed your prescription, and the new one is on file.\nReference: {reference}\n\n"
+      "Sign in to your account to request a refill. If you call us, please quote the reference.",
+      "Your prescription renewal {reference} was approved. Sign in to request a refill."},
+     {"Se aprobó la renovación de su receta {reference}",
+      "Su médico renovó su receta y la nueva ya está registrada.\nReferencia: {reference}\n\n"
+      "Inicie sesión en su cuenta para solicitar un resurtido. Si nos llama, indique la referencia.",
+      "Se aprobó la renovación de su receta {reference}. Inicie sesión para solicitar un resurtido."}},
+    {"renewal_denied",
+     {"An update on your prescription renewal {reference}",
+      "Your prescriber did not renew your prescription.\nReference: {reference}\n\n"
+      "Sign in to your account for details, or call us and quote the reference.",
+      "Your prescription renewal {reference} was not approved. Sign in for details."},
+     {"Novedades sobre la renovación de su receta {reference}",
+      "Su médico no renovó su receta.\nReferencia: {reference}\n\n"
+      "Inicie sesión en su cuenta para ver los detalles o llámenos e indique la referencia.",
+      "No se aprobó la renovación de su receta {reference}. Inicie sesión para ver los detalles."}},
+    // Lost or damaged package claims (services/claim_service.h): the outcome, never the drug.
+    {"claim_replacement",
+     {"A free replacement is on its way: order {reference}",
+      "We are sending you a free replacement for the package you reported lost or damaged.\n"
+      "Replacement order: {reference}\n\nSign in to your account to follow it and to see whether we need the "
+      "damaged package back. If you call us, please quote the reference.",
+      "A free replacement is on its way: order {reference}. Sign in to follow it."},
+     {"Le enviamos un reemplazo gratuito: pedido {reference}",
+      "Le enviamos un reemplazo gratuito del paquete que reportó como perdido o dañado.\n"
+      "Pedido de reemplazo: {reference}\n\nInicie sesión en su cuenta para seguirlo y para ver si necesitamos que "
+      "nos devuelva el paquete dañado. Si nos llama, indique la referencia.",
+      "Le enviamos un reemplazo gratuito: pedido {reference}. Inicie sesión para seguirlo."}},
+    {"claim_received",
+     {"We received your report about order {reference}",
+      "We received your report of a lost or damaged package. A pharmacist reviews it before we send a "
+      "replacement, and we will let you know the outcome.\nOrder: {reference}\n\n"
+      "If you call us, please quote the reference.",
+      "We received your report about order {reference}. A pharmacist will review it; we will let you know."},
+     {"Recibimos su reporte sobre el pedido {reference}",
+      "Recibimos su reporte de un paquete perdido o dañado. Un farmacéutico lo revisa antes de enviar un "
+      "reemplazo y le avisaremos del resultado.\nPedido: {reference}\n\nSi nos llama, indique la referencia.",
+      "Recibimos su reporte sobre el pedido {reference}. Un farmacéutico lo revisará y le avisaremos."}},
+    {"claim_denied",
+     {"An update on your report about order {reference}",
+      "A pharmacist reviewed your report of a lost or damaged package and could not approve a replacement.\n"
+      "Order: {reference}\n\nSign in to your account to see why, or call us and quote the reference.",
+      "Your report about order {reference} was not approved. Sign in to see why, or call us."},
+     {"Novedades sobre su reporte del pedido {reference}",
+      "Un farmacéutico revisó su reporte de un paquete perdido o dañado y no pudo aprobar un reemplazo.\n"
+      "Pedido: {reference}\n\nInicie sesión en su cuenta para ver el motivo o llámenos e indique la referencia.",
+      "No se aprobó su reporte del pedido {reference}. Inicie sesión para ver el motivo o llámenos."}},
     {"message_reply",
      {"You have a reply to your secure message {reference}",
       "A pharmacist replied to your secure message.\nReference: {reference}\n\n"
@@ -71,6 +150,37 @@ constexpr Template kTemplates[] = {
       "¿Qué tan satisfecho quedó, del 1 (nada) al 5 (muy satisfecho)? [Responda aquí: {link}\n]"
       "También puede responder la próxima vez que inicie sesión.",
       "¿Cómo lo atendimos en {reference}? Califíquenos del 1 al 5[: {link}]"}},
+    // Interaction screening and MTM (docs/pharmacy-services.md): the outcome, never the drug or the interaction.
+    {"order_review_cancelled",
+     {"An update on your order {reference}",
+      "After a pharmacist's review, your order was cancelled and will not be sent.\nReference: {reference}\n\n"
+      "A pharmacist or your prescriber may contact you. Sign in to your account for details, or call us and quote "
+      "the reference.",
+      "Your order {reference} was cancelled after a pharmacist's review. Sign in or call us for details."},
+     {"Novedades sobre su pedido {reference}",
+      "Después de la revisión de un farmacéutico, su pedido fue cancelado y no se enviará.\nReferencia: "
+      "{reference}\n\nEs posible que un farmacéutico o su médico se comuniquen con usted. Inicie sesión en su cuenta "
+      "para ver los detalles o llámenos e indique la referencia.",
+      "Su pedido {reference} fue cancelado tras la revisión de un farmacéutico. Inicie sesión o llámenos."}},
+    {"prescription_review_cancelled",
+     {"An update on a new prescription",
+      "After a pharmacist's review, one of your new prescriptions was cancelled and will not be filled.\n\n"
+      "A pharmacist or your prescriber may contact you. Sign in to your account for details, or call us.",
+      "A new prescription was cancelled after a pharmacist's review. Sign in or call us for details."},
+     {"Novedades sobre una receta nueva",
+      "Después de la revisión de un farmacéutico, una de sus recetas nuevas fue cancelada y no se surtirá.\n\n"
+      "Es posible que un farmacéutico o su médico se comuniquen con usted. Inicie sesión en su cuenta para ver los "
+      "detalles o llámenos.",
+      "Una receta nueva fue cancelada tras la revisión de un farmacéutico. Inicie sesión o llámenos."}},
+    {"mtm_request_received",
+     {"We received your request to talk with a pharmacist {reference}",
+      "We received your request for a medication review with a pharmacist. A pharmacist will call you back.\n"
+      "Reference: {reference}\n\nIf you miss our call, call us and quote the reference.",
+      "A pharmacist will call you back about your medication review. Ref {reference}."},
+     {"Recibimos su solicitud para hablar con un farmacéutico {reference}",
+      "Recibimos su solicitud de revisión de medicamentos con un farmacéutico. Un farmacéutico le devolverá la "
+      "llamada.\nReferencia: {reference}\n\nSi no puede contestar, llámenos e indique la referencia.",
+      "Un farmacéutico le devolverá la llamada sobre su revisión de medicamentos. Ref {reference}."}},
     {"callback_scheduled",
      {"Your callback {reference} is scheduled",
       "We will call you back[ around {when}].\nReference: {reference}\n\n"
@@ -87,6 +197,27 @@ constexpr Template kTemplates[] = {
      {"Se acerca la fecha de un resurtido",
       "Pronto le corresponde resurtir una de sus recetas.\n\nInicie sesión en su cuenta para solicitarlo o llámenos.",
       "Pronto le corresponde resurtir una de sus recetas. Inicie sesión para solicitarlo."}},
+    // Auto-refill could not refill a prescription this time (services/refill_reminders.h).
+    {"auto_refill_unavailable",
+     {"We could not refill a prescription automatically",
+      "One of your prescriptions on automatic refill could not be refilled this time.\n\n"
+      "Sign in to your account to see why and what to do next, or call us.",
+      "We could not refill one of your prescriptions automatically. Sign in to see why, or call us."},
+     {"No pudimos resurtir una receta automáticamente",
+      "Una de sus recetas con resurtido automático no se pudo resurtir esta vez.\n\n"
+      "Inicie sesión en su cuenta para ver el motivo y qué hacer, o llámenos.",
+      "No pudimos resurtir automáticamente una de sus recetas. Inicie sesión para ver el motivo o llámenos."}},
+    // A pharmacist's decision on a prior authorization request (docs/pharmacy-services.md
+    // "Plans, formulary and prior authorization"): which decision is read signed in.
+    {"prior_auth_decided",
+     {"We have a decision on your prior authorization request {reference}",
+      "A pharmacist decided your prior authorization request.\nReference: {reference}\n\n"
+      "Sign in to your account to see the decision, or call us and quote the reference.",
+      "We have a decision on prior authorization request {reference}. Sign in to see it."},
+     {"Tenemos una decisión sobre su solicitud de autorización previa {reference}",
+      "Un farmacéutico decidió su solicitud de autorización previa.\nReferencia: {reference}\n\n"
+      "Inicie sesión en su cuenta para ver la decisión, o llámenos e indique la referencia.",
+      "Tenemos una decisión sobre la autorización previa {reference}. Inicie sesión para verla."}},
 };
 
 constexpr std::string_view kGreetingEn = "Hello,\n\n";

@@ -39,11 +39,15 @@ TEST(NotificationTemplatesTest, ParametersAreAsDocumented) {
   using V = std::vector<std::string>;
   EXPECT_EQ(got["refill_confirmed"], std::make_pair(V{"reference"}, V{}));
   EXPECT_EQ(got["transfer_confirmed"], std::make_pair(V{"reference"}, V{}));
+  EXPECT_EQ(got["transfer_failed"], std::make_pair(V{"reference"}, V{}));
   EXPECT_EQ(got["message_reply"], std::make_pair(V{"reference"}, V{}));
   EXPECT_EQ(got["ticket_opened"], std::make_pair(V{"reference"}, V{}));
   EXPECT_EQ(got["csat_survey"], std::make_pair(V{"reference"}, V{"link"}));
   EXPECT_EQ(got["callback_scheduled"], std::make_pair(V{"reference"}, V{"when"}));
   EXPECT_EQ(got["refill_reminder"], std::make_pair(V{}, V{}));
+  for (const char* id : {"mail_order_switch_approved", "mail_order_switch_denied", "renewal_approved", "renewal_denied"}) {
+    EXPECT_EQ(got[id], std::make_pair(V{"reference"}, V{})) << id;
+  }
 }
 
 TEST(NotificationTemplatesTest, EveryTemplateRendersInBothLanguagesWithNoPlaceholderLeft) {

@@ -128,6 +128,8 @@ Error RefusalError(const RefillEligibility& eligibility) {
   if (eligibility.next_eligible_date) {
     error.details.emplace_back("next_eligible_date", FormatDate(*eligibility.next_eligible_date));
   }
+  // PRODUCT.md §2: no refills left offers a renewal request to the prescriber.
+  if (eligibility.reason == RefillReason::kNoRefillsRemaining) error.details.emplace_back("renewal", "available");
   return error;
 }
 

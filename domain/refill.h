@@ -86,7 +86,8 @@ Date LastValidDay(Schedule schedule, Date written, const RefillPolicy& policy);
 Date NextEligibleDate(const LastFill& last, Schedule schedule, const RefillPolicy& policy);
 
 // The 422 body for a refusal: code = ToString(reason), details.next_eligible_date
-// (YYYY-MM-DD) when known. Requires !eligibility.eligible.
+// (YYYY-MM-DD) when known, details.renewal = "available" for no_refills_remaining
+// (a renewal request may be made, domain/renewal_request.h). Requires !eligibility.eligible.
 Error RefusalError(const RefillEligibility& eligibility);
 
 enum class FillKind { kOriginal, kRefill };

@@ -390,6 +390,16 @@ TEST(RefusalError, CarriesTheCodeAndTheNextEligibleDate) {
   EXPECT_TRUE(not_active.details.empty());
 }
 
+TEST(RefusalError, NoRefillsRemainingOffersARenewal) {
+  const Date filled = MakeDate(2026, 3, 10);
+  const RefillEligibility none = Check(ActiveRx(Schedule::kNone, filled, 0), LastFill{filled, 30}, filled + Days{30});
+  ASSERT_EQ(none.reason, RefillReason::kNoRefillsRemaining);
+  const Error e = RefusalError(none);
+  ASSERT_EQ(e.details.size(), 1u);
+  EXPECT_EQ(e.details[0].first, "renewal");
+  EXPECT_EQ(e.details[0].second, "available");
+}
+
 // ---------------------------------------------------------------- counting fills
 
 TEST(ApplyFill, ThreeRefillsMeanFourFills) {

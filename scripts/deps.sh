@@ -13,8 +13,11 @@ PACKAGES=(
   libsodium-dev libspdlog-dev libfmt-dev libssl-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libcurl4-openssl-dev
+  # the Explanation of Benefits PDF
+  libhpdf-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light python3 python3-aiosmtpd
+  poppler-utils
 )
 
 missing=()

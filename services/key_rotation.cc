@@ -28,6 +28,12 @@ const std::vector<SealedTable>& SealedTables() {
       {"csat_surveys", "contact_id", {"comment"}, "key_id"},
       {"chat_messages", "id", {"text"}, "key_id"},
       {"ivr_calls", "call_sid", {"member_number", "from"}},
+      {"order_claims", "id", {"description", "decision_reason"}},
+      {"prior_authorizations", "id", {"note", "reason"}},
+      {"transfers_in", "id", {"request", "note"}},
+      {"intake_documents", "id", {"document", "fields", "note"}},
+      {"mail_order_switches", "id", {"reason"}},
+      {"renewal_requests", "id", {"reason"}},
   };
   return kTables;
 }

@@ -4,6 +4,8 @@
 #include "infra/crypto.h"
 #include "infra/ids.h"
 #include "services/audit.h"
+#include "services/carrier.h"
+#include "services/interaction_holds.h"
 #include "services/notifications.h"
 
 namespace rxdesk {
@@ -120,6 +122,7 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
                         "'received', ?, ?)",
                         {Value(NewId()), Value(order.id), Value(order.created_at), Value(caller.principal.user_id)}));
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "refill.create", "order", order.id, order.member_id)));
+    RXD_TRY(ScreenRefillOrder(w, vault_, caller, order, now));  // a major interaction holds it (interaction_holds.h)
     // Refills are confirmed at once (PRODUCT.md §8), sent after this commits.
     RXD_TRY(QueueNotification(w.conn, {.member_id = order.member_id, .template_id = "refill_confirmed",
                                        .params = {{"reference", order.reference}}}));
@@ -193,11 +196,18 @@ Result<OrderRecord> OrderService::Apply(const Caller& caller, const std::string&
     order = std::move(*found);
     RXD_ASSIGN_OR_RETURN(Rows last, w.conn.Query("SELECT MAX(at) FROM order_events WHERE order_id = ?", {Value(order_id)}));
     OrderGuards guards;
+    RXD_ASSIGN_OR_RETURN(guards.interaction_hold, OrderHasOpenInteractionHold(w.conn, order_id));
     if (!last.empty() && !last[0].IsNull(0)) {
       auto t = ParseInstant(last[0].Text(0));
       if (t.ok()) guards.last_event_at = *t;
     }
     auto next = TransitionOrder(order.status, event, guards);
+    // A tracking number the carrier cannot know is a typo: refused, not shipped (services/carrier.h).
+    if (next.ok() && event.type == OrderEventType::kShip) {
+      if (Status s = ValidateTrackingNumber(event.carrier.value_or(""), event.tracking.value_or("")); !s.ok()) {
+        next = std::move(s).error();
+      }
+    }
     if (!next.ok()) {
       refusal = std::move(next).error();
       return w.audit.Append(w.conn, MakeAudit(caller, now, "order." + std::string(ToString(event.type)), "order",
@@ -207,18 +217,30 @@ Result<OrderRecord> OrderService::Apply(const Caller& caller, const std::string&
       RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> rx, PrescriptionService::Load(w.conn, order.rx_number));
       if (!rx) return MakeError("store_error", "order without its prescription");
       RXD_ASSIGN_OR_RETURN(Rows any, w.conn.Query("SELECT COUNT(*) FROM fills WHERE rx_number = ?", {Value(order.rx_number)}));
-      auto outcome = ApplyFill(rx->rx, any[0].Int(0) > 0);
+      // A free replacement for a lost or damaged package re-dispenses that fill: it uses no refill
+      // (services/claim_service.h).
+      RXD_ASSIGN_OR_RETURN(Rows replaces, w.conn.Query("SELECT 1 FROM orders WHERE id = ? AND replaces_order_id IS "
+                                                       "NOT NULL", {Value(order_id)}));
+      auto outcome = replaces.empty() ? ApplyFill(rx->rx, any[0].Int(0) > 0)
+                                      : Result<FillOutcome>(FillOutcome{.kind = FillKind::kOriginal,
+                                                                        .refills_remaining = rx->rx.refills_remaining});
       if (!outcome.ok()) {
         refusal = std::move(outcome).error();
         return w.audit.Append(w.conn, MakeAudit(caller, now, "order.filled", "order", order_id, order.member_id,
                                                 "refused:" + refusal->code));
       }
+      const std::string fill_id = NewId();
       RXD_TRY(w.conn.Exec("INSERT INTO fills(id, rx_number, fill_date, quantity_milli, days_supply, is_refill, order_id, "
                           "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          {Value(NewId()), Value(order.rx_number), Value(FormatDate(zone_.LocalDate(now))),
+                          {Value(fill_id), Value(order.rx_number), Value(FormatDate(zone_.LocalDate(now))),
                            Value(rx->rx.quantity.thousandths()), Value(rx->rx.days_supply),
                            Value(outcome->kind == FillKind::kRefill), Value(order_id), Value(caller.principal.user_id),
                            Value(FormatInstant(now))}));
+      // What the fill cost, in this transaction (the prescription hooks: services/fill_pricing.h).
+      RXD_TRY(prescriptions_.FillRecorded(w.conn, *rx,
+                                          {.id = fill_id, .rx_number = order.rx_number, .fill_date = zone_.LocalDate(now),
+                                           .quantity = rx->rx.quantity, .days_supply = rx->rx.days_supply,
+                                           .created_at = FormatInstant(now)}));
       RXD_TRY(w.conn.Exec("UPDATE prescriptions SET refills_remaining = ?, updated_at = ? WHERE rx_number = ?",
                           {Value(outcome->refills_remaining), Value(FormatInstant(now)), Value(order.rx_number)}));
     }

@@ -3,6 +3,7 @@
 #include "domain/rx_number.h"
 #include "infra/ids.h"
 #include "services/audit.h"
+#include "services/interaction_holds.h"
 
 namespace rxdesk {
 namespace {
@@ -91,32 +92,44 @@ Result<PrescriptionRecord> PrescriptionService::Create(const Caller& caller, con
                                                        const NewPrescriptionInput& input,
                                                        const CommitHook<PrescriptionRecord>& on_commit) {
   const Instant now = clock_.Now();
+  // Refused before the write lock is taken; CreateIn checks again (cheap) for its other callers.
+  RXD_TRY(ValidateNewPrescription(input, zone_.LocalDate(now), rx_policy_));
+  PrescriptionRecord rec;
+  RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
+    RXD_ASSIGN_OR_RETURN(rec, CreateIn(w, caller, member_id, input, now));
+    return on_commit ? on_commit(w.conn, rec) : OkStatus();
+  }));
+  return rec;
+}
+
+Result<PrescriptionRecord> PrescriptionService::CreateIn(WriteContext& w, const Caller& caller,
+                                                         const std::string& member_id,
+                                                         const NewPrescriptionInput& input, Instant now) const {
   RXD_ASSIGN_OR_RETURN(Prescription rx, ValidateNewPrescription(input, zone_.LocalDate(now), rx_policy_));
   PrescriptionRecord rec;
   rec.member_id = member_id;
   rec.rx = rx;
   rec.created_at = rec.updated_at = FormatInstant(now);
-  RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
-    RXD_ASSIGN_OR_RETURN(Rows member, w.conn.Query("SELECT 1 FROM members WHERE id = ?", {Value(member_id)}));
-    if (member.empty()) return MakeError("not_found", "no such member");
-    RXD_ASSIGN_OR_RETURN(Rows serial, w.conn.Query("INSERT INTO counters(name, value) VALUES ('rx_serial', 1000000) "
-                                                   "ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 "
-                                                   "RETURNING value"));
-    rec.rx_number = RxNumber::FromSerial(static_cast<std::uint32_t>(serial[0].Int(0))).str();
-    RXD_TRY(w.conn.Exec(
-        "INSERT INTO prescriptions(rx_number, member_id, ndc, drug_name, strength, form, schedule, quantity_milli, "
-        "days_supply, refills_authorized, refills_remaining, written_date, prescriber_npi, prescriber_name, "
-        "prescriber_dea, daw, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?)",
-        {Value(rec.rx_number), Value(member_id), Value(rx.drug.ndc), Value(rx.drug.name), Value(rx.drug.strength),
-         Value(rx.drug.form), Value(ToString(rx.schedule)), Value(rx.quantity.thousandths()), Value(rx.days_supply),
-         Value(rx.refills_authorized), Value(rx.refills_remaining), Value(FormatDate(rx.written_date)),
-         Value(rx.prescriber.npi), Value(rx.prescriber.name),
-         rx.prescriber.dea.empty() ? Value() : Value(rx.prescriber.dea), Value(static_cast<int>(rx.daw)),
-         Value(ToString(rx.status)), Value(rec.created_at), Value(rec.updated_at)}));
-    RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "prescription.create", "prescription", rec.rx_number, member_id)));
-    return on_commit ? on_commit(w.conn, rec) : OkStatus();
-  }));
+  RXD_ASSIGN_OR_RETURN(Rows member, w.conn.Query("SELECT 1 FROM members WHERE id = ?", {Value(member_id)}));
+  if (member.empty()) return MakeError("not_found", "no such member");
+  RXD_ASSIGN_OR_RETURN(Rows serial, w.conn.Query("INSERT INTO counters(name, value) VALUES ('rx_serial', 1000000) "
+                                                 "ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 "
+                                                 "RETURNING value"));
+  rec.rx_number = RxNumber::FromSerial(static_cast<std::uint32_t>(serial[0].Int(0))).str();
+  RXD_TRY(w.conn.Exec(
+      "INSERT INTO prescriptions(rx_number, member_id, ndc, drug_name, strength, form, schedule, quantity_milli, "
+      "days_supply, refills_authorized, refills_remaining, written_date, prescriber_npi, prescriber_name, "
+      "prescriber_dea, daw, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?)",
+      {Value(rec.rx_number), Value(member_id), Value(rx.drug.ndc), Value(rx.drug.name), Value(rx.drug.strength),
+       Value(rx.drug.form), Value(ToString(rx.schedule)), Value(rx.quantity.thousandths()), Value(rx.days_supply),
+       Value(rx.refills_authorized), Value(rx.refills_remaining), Value(FormatDate(rx.written_date)),
+       Value(rx.prescriber.npi), Value(rx.prescriber.name),
+       rx.prescriber.dea.empty() ? Value() : Value(rx.prescriber.dea), Value(static_cast<int>(rx.daw)),
+       Value(ToString(rx.status)), Value(rec.created_at), Value(rec.updated_at)}));
+  if (hooks_.on_created) RXD_TRY(hooks_.on_created(w.conn, rec));
+  RXD_TRY(ScreenNewPrescription(w, vault_, caller, rec, now));  // drug interactions (interaction_holds.h)
+  RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "prescription.create", "prescription", rec.rx_number, member_id)));
   return rec;
 }
 
@@ -190,6 +203,7 @@ Result<FillResult> PrescriptionService::RecordFill(const Caller& caller, const s
          Value(caller.principal.user_id), Value(result.fill.created_at)}));
     RXD_TRY(w.conn.Exec("UPDATE prescriptions SET refills_remaining = ?, updated_at = ? WHERE rx_number = ?",
                         {Value(outcome.refills_remaining), Value(result.fill.created_at), Value(rx_number)}));
+    RXD_TRY(FillRecorded(w.conn, *p, result.fill));
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "fill.create", "prescription", rx_number, p->member_id,
                                              result.fill.overridden ? "ok:override" : "ok")));
     return on_commit ? on_commit(w.conn, result) : OkStatus();

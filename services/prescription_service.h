@@ -52,6 +52,16 @@ struct FillResult {
   int refills_remaining = 0;
 };
 
+// Benefit hooks, run inside the transaction that creates a prescription or records
+// a fill (services/fill_pricing.h provides them): on_created may set the
+// prescription's prior-authorization flag from the member's formulary (and updates
+// the record it is given); on_filled writes the fill's cost. A refusal rolls the
+// whole transaction back.
+struct PrescriptionHooks {
+  std::function<Status(Connection&, PrescriptionRecord&)> on_created;
+  std::function<Status(Connection&, const PrescriptionRecord&, const FillRecord&)> on_filled;
+};
+
 // A page of a list (API.md: ?limit=&cursor=).
 template <typename T>
 struct Page {
@@ -80,10 +90,23 @@ class PrescriptionService {
   // Eligibility as of today in the operator's time zone.
   Result<RefillEligibility> Eligibility(const Caller& caller, const std::string& rx_number);
 
+  // Create inside another service's transaction (a transfer completed, a faxed
+  // prescription approved): validates as of `now`, assigns the Rx number, inserts,
+  // runs the on_created hook and appends the prescription.create audit entry.
+  // Refusals: those of Create.
+  Result<PrescriptionRecord> CreateIn(WriteContext& w, const Caller& caller, const std::string& member_id,
+                                      const NewPrescriptionInput& input, Instant now) const;
+
   // Unaudited building blocks for other services (they audit their own use).
   static Result<std::optional<PrescriptionRecord>> Load(Connection& conn, const std::string& rx_number);
   static Result<std::optional<LastFill>> LastFillOnOrBefore(Connection& conn, const std::string& rx_number, Date day);
   const RefillPolicy& refill_policy() const { return refill_policy_; }
+  // Set once at wiring, before any request. FillRecorded runs on_filled for a fill
+  // another service wrote in `conn`'s transaction (an order's fill); OK without hooks.
+  void SetHooks(PrescriptionHooks hooks) { hooks_ = std::move(hooks); }
+  Status FillRecorded(Connection& conn, const PrescriptionRecord& rx, const FillRecord& fill) const {
+    return hooks_.on_filled ? hooks_.on_filled(conn, rx, fill) : OkStatus();
+  }
 
  private:
   // Loads the prescription and checks the caller may see it (members: their own).
@@ -98,6 +121,7 @@ class PrescriptionService {
   const MemberService& members_;
   RefillPolicy refill_policy_;
   PrescriptionPolicy rx_policy_;
+  PrescriptionHooks hooks_;
 };
 
 }  // namespace rxdesk

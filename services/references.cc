@@ -10,8 +10,11 @@ Result<std::string> UniqueReference(Connection& conn, Date day, const std::funct
     std::string reference = MakeReferenceNumber(day, entropy());
     RXD_ASSIGN_OR_RETURN(Rows taken, conn.Query("SELECT 1 FROM orders WHERE reference = ? UNION ALL "
                                                 "SELECT 1 FROM contacts WHERE reference = ? UNION ALL "
-                                                "SELECT 1 FROM privacy_incidents WHERE reference = ?",
-                                                {Value(reference), Value(reference), Value(reference)}));
+                                                "SELECT 1 FROM privacy_incidents WHERE reference = ? UNION ALL "
+                                                "SELECT 1 FROM transfers_in WHERE reference = ? UNION ALL "
+                                                "SELECT 1 FROM prior_authorizations WHERE reference = ?",
+                                                {Value(reference), Value(reference), Value(reference),
+                                                 Value(reference), Value(reference)}));
     if (taken.empty()) return reference;
   }
   return MakeError("conflict", "could not draw an unused reference number");

@@ -1,5 +1,6 @@
 // Reference numbers (PRODUCT.md section 8) that a member quotes later: one
-// space shared by orders, contacts and privacy incidents, so a quoted reference names one thing.
+// space shared by orders, contacts, privacy incidents and transfers, so a quoted reference
+// names one thing.
 //
 //   RXD_ASSIGN_OR_RETURN(std::string ref, UniqueReference(w.conn, zone.LocalDate(now), ReferenceEntropy));
 #pragma once
@@ -13,7 +14,7 @@
 
 namespace rxdesk {
 
-// A reference for `day` that no order, contact or incident has yet. References carry 30
+// A reference for `day` that no order, contact, incident or transfer has yet. References carry 30
 // random bits per day, so a collision is rare but possible: draw again.
 // Refusal: conflict after 8 draws (a broken entropy source).
 Result<std::string> UniqueReference(Connection& conn, Date day, const std::function<std::uint64_t()>& entropy);

@@ -27,7 +27,8 @@ struct AuditedTable {
 // The tables with an updated_at and the entries that may move it.
 constexpr AuditedTable kAuditedTables[] = {
     {"members", "id", "member", "'member.create', 'member.update'", "member.create", nullptr},
-    {"prescriptions", "rx_number", "prescription", "'prescription.create', 'fill.create'", "prescription.create",
+    {"prescriptions", "rx_number", "prescription", "'prescription.create', 'fill.create', 'prescription.superseded'",
+     "prescription.create",
      // Filling an order uses up a refill of its prescription.
      "SELECT o.rx_number AS rid, a.at AS at FROM audit_log a JOIN orders o ON o.id = a.record_id "
      "WHERE a.record_type = 'order' AND a.action = 'order.filled' AND (a.outcome = 'ok' OR substr(a.outcome, 1, 3) = "

@@ -534,6 +534,165 @@ CREATE TABLE ivr_calls (
 );
 CREATE INDEX ivr_calls_contact ON ivr_calls(contact_id);
 )SQL"},
+      {9, "prescription transfers in and fax/mail intake documents", R"SQL(
+-- Transfers in from another pharmacy (docs/pharmacy-services.md "Transfers in").
+-- request_enc: the sealed request (the other pharmacy, the prescription's details,
+-- its Rx number there, the prescriber); only what the queue and the law need is in
+-- clear. status: pending | completed | failed; rx_number: the prescription created here.
+CREATE TABLE transfers_in (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  status TEXT NOT NULL,
+  schedule TEXT NOT NULL,
+  prior_transfers INTEGER NOT NULL,
+  request_enc {BLOB} NOT NULL,
+  expected_earliest TEXT NOT NULL,
+  expected_latest TEXT NOT NULL,
+  rx_number TEXT REFERENCES prescriptions(rx_number),
+  failure_reason TEXT,
+  note_enc {BLOB},
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX transfers_in_member ON transfers_in(member_id, requested_at, id);
+CREATE INDEX transfers_in_status ON transfers_in(status, requested_at, id);
+-- Scanned prescriptions received by fax or mail (docs/pharmacy-services.md "Fax and
+-- mail intake"). document_enc: the file, sealed; sha256: of the file as received.
+-- fields_enc: the keyed prescription (sealed JSON). status: received | keyed |
+-- approved | rejected.
+CREATE TABLE intake_documents (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  document_enc {BLOB} NOT NULL,
+  member_id TEXT REFERENCES members(id),
+  fields_enc {BLOB},
+  keyed_by TEXT,
+  keyed_at TEXT,
+  verified_by TEXT,
+  verified_at TEXT,
+  rx_number TEXT REFERENCES prescriptions(rx_number),
+  rejection_reason TEXT,
+  note_enc {BLOB},
+  received_by TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX intake_documents_status ON intake_documents(status, received_at, id);
+)SQL"},
+      {10, "90-day mail-order switches and renewal requests to the prescriber", R"SQL(
+-- Requests the pharmacist tracks to the prescriber's answer (docs/pharmacy-services.md
+-- "90-day mail-order switch and renewal requests"). reference: what the member
+-- quotes. new_rx_number: the prescription the approval created. reason_enc: why it
+-- was denied or cancelled, free text that may be clinical (PHI), sealed. At most
+-- one open request (requested or sent) per prescription, enforced by the index.
+CREATE TABLE mail_order_switches (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  status TEXT NOT NULL,
+  new_rx_number TEXT REFERENCES prescriptions(rx_number),
+  reason_enc {BLOB},
+  requested_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  answered_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX mail_order_switches_open ON mail_order_switches(rx_number)
+  WHERE status IN ('requested', 'sent_to_prescriber');
+CREATE INDEX mail_order_switches_member ON mail_order_switches(member_id, id);
+CREATE INDEX mail_order_switches_status ON mail_order_switches(status, id);
+CREATE TABLE renewal_requests (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  status TEXT NOT NULL,
+  new_rx_number TEXT REFERENCES prescriptions(rx_number),
+  reason_enc {BLOB},
+  requested_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  answered_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX renewal_requests_open ON renewal_requests(rx_number) WHERE status IN ('requested', 'sent');
+CREATE INDEX renewal_requests_member ON renewal_requests(member_id, id);
+CREATE INDEX renewal_requests_status ON renewal_requests(status, id);
+)SQL"},
+      {11, "refill reminders and auto-refill: enrolments, what each supply cycle got, the job's lease", R"SQL(
+-- Auto-refill per prescription (docs/pharmacy-services.md "Refill reminders and
+-- auto-refill"), set by the member or by an agent in a verified contact. No row:
+-- not enrolled. enabled: 0 or 1 (turning it off keeps the row and who did it).
+CREATE TABLE auto_refill_enrollments (
+  rx_number TEXT PRIMARY KEY REFERENCES prescriptions(rx_number),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  enabled INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX auto_refill_enrollments_member ON auto_refill_enrollments(member_id);
+-- What the reminder job did for one supply cycle of a prescription (the cycle is
+-- its last fill, named by the fill's date), at most once per kind: the primary
+-- key makes a reminder and an automatic refill idempotent. Written in the same
+-- transaction as the outbox row or the order. kind: reminder | auto_refill.
+-- outcome: reminder: queued | unreachable (the member's channel is none or has no
+-- address); auto_refill: ordered | already_requested | refused:<eligibility code>.
+CREATE TABLE refill_cycle_actions (
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  cycle_fill_date TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  outcome TEXT NOT NULL,
+  channel TEXT,
+  order_id TEXT REFERENCES orders(id),
+  as_of TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (rx_number, cycle_fill_date, kind)
+);
+CREATE INDEX refill_cycle_actions_member ON refill_cycle_actions(member_id, created_at);
+-- One reminder pass at a time across every node (services/refill_reminders.h).
+INSERT INTO job_leases(name) VALUES ('refill_reminders');
+)SQL"},
+      {12, "lost or damaged package claims, replacement orders, the pharmacist's order queue", R"SQL(
+-- A free replacement order (docs/pharmacy-services.md "Orders, shipments and
+-- lost or damaged packages") names the order it replaces; its fill uses no refill.
+ALTER TABLE orders ADD COLUMN replaces_order_id TEXT REFERENCES orders(id);
+-- The pharmacist's work list: orders by status, oldest first.
+CREATE INDEX orders_status ON orders(status, created_at, id);
+-- One claim per order (order_id UNIQUE). status: pending_approval | approved |
+-- denied (domain/claim.h). description (the member's account) and
+-- decision_reason (a pharmacist's reason for a denial) are sealed.
+CREATE TABLE order_claims (
+  id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL UNIQUE REFERENCES orders(id),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  controlled INTEGER NOT NULL,
+  return_required INTEGER NOT NULL,
+  reported_on TEXT NOT NULL,
+  window_closes_on TEXT NOT NULL,
+  description_enc {BLOB},
+  replacement_order_id TEXT REFERENCES orders(id),
+  decision_reason_enc {BLOB},
+  decided_by TEXT,
+  decided_at TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX order_claims_member ON order_claims(member_id, id);
+CREATE INDEX order_claims_status ON order_claims(status, id);
+)SQL"},
       {13, "what each fill cost: plan and member shares, Part D year-to-date", R"SQL(
 -- One row per priced fill (docs/pharmacy-services.md "Plans, formulary and
 -- prior authorization"), written in the same transaction as the fill. Amounts are
@@ -554,9 +713,20 @@ CREATE TABLE fill_costs (
   member_paid_cents BIGINT NOT NULL,
   ytd_out_of_pocket_after_cents BIGINT NOT NULL,
   phase_after TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  -- How the fill was priced (services/fill_pricing.h): covered (on the plan's
+  -- formulary), not_covered (off it: the member paid the cost, nothing accumulates),
+  -- unpriced (no price on file: every amount 0), no_plan (the member paid the cost).
+  pricing TEXT NOT NULL DEFAULT 'covered',
+  -- The member-year's fills in the order they were priced (1, 2, …). The
+  -- year-to-date position is the latest row's ytd, which is also the year's highest.
+  position BIGINT NOT NULL DEFAULT 0,
+  dispensed_ndc TEXT,
+  tier INTEGER,
+  channel TEXT
 );
 CREATE INDEX fill_costs_member ON fill_costs(member_id, benefit_year, fill_date);
+CREATE INDEX fill_costs_position ON fill_costs(member_id, benefit_year, position);
 -- A member's benefit status that is not part of the plan: the Part D Low-Income
 -- Subsidy level (none|full). No row means none.
 CREATE TABLE member_benefits (
@@ -564,6 +734,121 @@ CREATE TABLE member_benefits (
   lis TEXT NOT NULL DEFAULT 'none',
   updated_at TEXT NOT NULL
 );
+-- Plans and formulary (docs/pharmacy-services.md "Plans, formulary and prior
+-- authorization"). Not PHI. A drug's price: unit_cost_millicents per unit of
+-- quantity (thousandths of a cent; NULL: not priced); a fill costs unit cost ×
+-- quantity, half up to the cent. a_rated_generic_ndc: its A-rated generic.
+ALTER TABLE plans ADD COLUMN mail_copay_multiplier INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE drugs ADD COLUMN unit_cost_millicents BIGINT;
+ALTER TABLE drugs ADD COLUMN a_rated_generic_ndc TEXT;
+ALTER TABLE drugs ADD COLUMN insulin INTEGER NOT NULL DEFAULT 0;
+-- Each tier's cost share per plan: retail (30 days) and mail (90 days; NULL kind:
+-- derived from retail by the plan's multiplier). kind copay|coinsurance; basis
+-- points 2500 = 25%; max NULL: no ceiling.
+CREATE TABLE plan_tiers (
+  plan_id TEXT NOT NULL REFERENCES plans(id),
+  tier INTEGER NOT NULL,
+  retail_kind TEXT NOT NULL,
+  retail_copay_cents BIGINT NOT NULL DEFAULT 0,
+  retail_coinsurance_bp INTEGER NOT NULL DEFAULT 0,
+  retail_min_cents BIGINT NOT NULL DEFAULT 0,
+  retail_max_cents BIGINT,
+  mail_kind TEXT,
+  mail_copay_cents BIGINT NOT NULL DEFAULT 0,
+  mail_coinsurance_bp INTEGER NOT NULL DEFAULT 0,
+  mail_min_cents BIGINT NOT NULL DEFAULT 0,
+  mail_max_cents BIGINT,
+  PRIMARY KEY (plan_id, tier)
+);
+CREATE TABLE formulary (
+  plan_id TEXT NOT NULL REFERENCES plans(id),
+  ndc TEXT NOT NULL REFERENCES drugs(ndc),
+  tier INTEGER NOT NULL,
+  prior_authorization INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (plan_id, ndc)
+);
+CREATE INDEX formulary_tier ON formulary(plan_id, tier, ndc);
+-- Prior authorization requests (PRODUCT.md section 5): decided by a pharmacist by
+-- due_at. note_enc (the request's justification) and reason_enc (the decision's)
+-- are PHI, sealed.
+CREATE TABLE prior_authorizations (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  member_id TEXT NOT NULL REFERENCES members(id),
+  status TEXT NOT NULL,
+  note_enc {BLOB},
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  reason_enc {BLOB},
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX prior_authorizations_queue ON prior_authorizations(status, due_at, id);
+CREATE INDEX prior_authorizations_rx ON prior_authorizations(rx_number, status);
+)SQL"},
+      {14, "interaction screening holds, MTM requests, each member's fill series for adherence", R"SQL(
+-- Drug-drug interaction screening (docs/pharmacy-services.md "Drug-drug
+-- interaction screening"): one row per screening that found something. status
+-- open (a major interaction holds the order or prescription until a pharmacist
+-- overrides or cancels), overridden, cancelled, advisory (moderate or minor
+-- findings only: nothing held) or unscreened (the drug is not in the interaction
+-- table). order_id is NULL for a screening made when the prescription was
+-- entered. severity is the most severe finding. findings_enc (the drug pairs,
+-- effects and management) and reason_enc (the pharmacist's documented reason)
+-- are sealed: for pharmacists only.
+CREATE TABLE interaction_holds (
+  id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  rx_number TEXT NOT NULL REFERENCES prescriptions(rx_number),
+  order_id TEXT REFERENCES orders(id),
+  screened_for TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT,
+  findings_enc {BLOB} NOT NULL,
+  created_at TEXT NOT NULL,
+  resolved_by TEXT,
+  resolved_at TEXT,
+  reason_enc {BLOB},
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX interaction_holds_queue ON interaction_holds(status, id);
+CREATE INDEX interaction_holds_order ON interaction_holds(order_id, status);
+CREATE INDEX interaction_holds_rx ON interaction_holds(rx_number, status);
+-- Medication therapy management requests (docs/pharmacy-services.md "Adherence
+-- and medication therapy management"): each is a callback in the
+-- clinical_pharmacist queue (contact_id) tracked to completion. status requested
+-- | completed | cancelled. note_enc (the member's words) and outcome_enc (the
+-- pharmacist's summary) are sealed.
+CREATE TABLE mtm_requests (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL,
+  member_id TEXT NOT NULL REFERENCES members(id),
+  contact_id TEXT NOT NULL REFERENCES contacts(id),
+  topic TEXT NOT NULL,
+  status TEXT NOT NULL,
+  note_enc {BLOB},
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  completed_by TEXT,
+  completed_at TEXT,
+  outcome_enc {BLOB},
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX mtm_requests_queue ON mtm_requests(status, id);
+CREATE INDEX mtm_requests_member ON mtm_requests(member_id, id);
+-- Every fill of a member as one text, kept by a trigger on fills whatever writes
+-- the fill, so the at-risk list reads one short row per member instead of
+-- joining a million fills: entries "drug name<US>fill date<US>days supply"
+-- separated by <RS> (characters 31 and 30), in insertion order. The drug name is
+-- the prescription's (stored in clear there too).
+CREATE TABLE adherence_series (
+  member_id TEXT PRIMARY KEY REFERENCES members(id),
+  series TEXT NOT NULL
+);
+{ADHERENCE_SERIES}
 )SQL"},
   };
   return kMigrations;
@@ -657,11 +942,37 @@ CREATE INDEX contacts_flagged ON contacts(flagged, opened_at);
 )";
 }
 
+// Migration 15: the trigger that keeps adherence_series, and its backfill from the
+// fills already stored.
+std::string AdherenceSeries(Dialect dialect) {
+  if (dialect == Dialect::kSqlite) {
+    return "CREATE TRIGGER fills_adherence_series AFTER INSERT ON fills BEGIN "
+           "INSERT INTO adherence_series(member_id, series) SELECT p.member_id, p.drug_name || char(31) || "
+           "NEW.fill_date || char(31) || NEW.days_supply FROM prescriptions p WHERE p.rx_number = NEW.rx_number "
+           "ON CONFLICT(member_id) DO UPDATE SET series = adherence_series.series || char(30) || excluded.series; "
+           "END;\n"
+           "INSERT INTO adherence_series(member_id, series) SELECT p.member_id, group_concat(p.drug_name || char(31) "
+           "|| f.fill_date || char(31) || f.days_supply, char(30)) FROM fills f JOIN prescriptions p ON p.rx_number = "
+           "f.rx_number GROUP BY p.member_id;\n";
+  }
+  return "CREATE OR REPLACE FUNCTION rxdesk_adherence_series() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+         "INSERT INTO adherence_series(member_id, series) SELECT p.member_id, p.drug_name || chr(31) || "
+         "NEW.fill_date || chr(31) || NEW.days_supply FROM prescriptions p WHERE p.rx_number = NEW.rx_number "
+         "ON CONFLICT(member_id) DO UPDATE SET series = adherence_series.series || chr(30) || excluded.series; "
+         "RETURN NEW; END $$;\n"
+         "CREATE TRIGGER fills_adherence_series AFTER INSERT ON fills FOR EACH ROW EXECUTE FUNCTION "
+         "rxdesk_adherence_series();\n"
+         "INSERT INTO adherence_series(member_id, series) SELECT p.member_id, string_agg(p.drug_name || chr(31) || "
+         "f.fill_date || chr(31) || f.days_supply, chr(30)) FROM fills f JOIN prescriptions p ON p.rx_number = "
+         "f.rx_number GROUP BY p.member_id;\n";
+}
+
 std::string Render(const char* sql, Dialect dialect) {
   std::string out = sql;
   ReplaceAll(out, "{BLOB}", dialect == Dialect::kSqlite ? "BLOB" : "BYTEA");
   ReplaceAll(out, "{AUDIT_PRUNE_GUARD}", AuditPruneGuard(dialect));
   ReplaceAll(out, "{CONTACTS_AGENT_NULLABLE}", ContactsAgentNullable(dialect));
+  ReplaceAll(out, "{ADHERENCE_SERIES}", AdherenceSeries(dialect));
   for (std::size_t pos = out.find("{APPEND_ONLY "); pos != std::string::npos; pos = out.find("{APPEND_ONLY ")) {
     const std::size_t end = out.find('}', pos);
     const std::string table = out.substr(pos + 13, end - pos - 13);

@@ -1,0 +1,102 @@
+// Fax and mail intake on SQLite with durable commits (synchronous=FULL): receiving
+// a scanned prescription (type check, SHA-256, sealing, insert and audit entry in
+// one write) and downloading it again (read, open, audit), for a one-page fax
+// (100 KB) and a document at the 1 MiB limit. No target in the issue: the figures
+// show what a document costs the writer.
+//
+//   build/bench/infra_bench --benchmark_filter=Intake
+#include <benchmark/benchmark.h>
+#include <date/tz.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "infra/key_file.h"
+#include "services/intake_service.h"
+
+namespace rxdesk {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct IntakeBench {
+  IntakeBench() {
+    std::string tmpl = (fs::temp_directory_path() / "rxdesk-bench-intake-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) return;
+    dir = tmpl;
+    auto opened = Store::Open({.sqlite_path = dir + "/rxdesk.db"});
+    auto ring = LoadOrCreateKeyFile(dir + "/rxdesk.key", true);
+    if (!opened.ok() || !ring.ok()) return;
+    store = std::move(*opened);
+    vault = std::make_unique<PhiVault>(std::move(*ring));
+    members = std::make_unique<MemberService>(*store, *vault, clock);
+    rxs = std::make_unique<PrescriptionService>(*store, *vault, clock, zone, *members, RefillPolicy{},
+                                                PrescriptionPolicy{});
+    intake = std::make_unique<IntakeService>(*store, *vault, clock, zone, *rxs, IntakePolicy{}, PrescriptionPolicy{});
+    caller.principal.user_id = "bench-agent";
+    caller.principal.role = Role::kAgent;
+  }
+  ~IntakeBench() {
+    intake.reset();
+    rxs.reset();
+    members.reset();
+    store.reset();
+    std::error_code ec;
+    if (!dir.empty()) fs::remove_all(dir, ec);
+  }
+  static std::string Scan(std::size_t bytes) {
+    std::string pdf = "%PDF-1.4\n";
+    pdf.resize(bytes, 'x');
+    return pdf;
+  }
+
+  std::string dir;
+  ManualClock clock{Instant{std::chrono::seconds(1'800'000'000)}};
+  Zone zone{date::locate_zone("America/Chicago")};
+  std::unique_ptr<Store> store;
+  std::unique_ptr<PhiVault> vault;
+  std::unique_ptr<MemberService> members;
+  std::unique_ptr<PrescriptionService> rxs;
+  std::unique_ptr<IntakeService> intake;
+  Caller caller;
+};
+
+void BM_IntakeReceive(benchmark::State& state) {
+  IntakeBench b;
+  if (!b.intake) {
+    state.SkipWithError("cannot open the store");
+    return;
+  }
+  const std::string scan = IntakeBench::Scan(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto r = b.intake->Receive(b.caller, "application/pdf", scan, nullptr);
+    if (!r.ok()) state.SkipWithError(r.error().code.c_str());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_IntakeReceive)->Arg(100 << 10)->Arg(1 << 20)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_IntakeDownload(benchmark::State& state) {
+  IntakeBench b;
+  if (!b.intake) {
+    state.SkipWithError("cannot open the store");
+    return;
+  }
+  auto doc = b.intake->Receive(b.caller, "application/pdf", IntakeBench::Scan(static_cast<std::size_t>(state.range(0))),
+                               nullptr);
+  if (!doc.ok()) {
+    state.SkipWithError(doc.error().code.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto r = b.intake->Document(b.caller, doc->id);
+    if (!r.ok()) state.SkipWithError(r.error().code.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_IntakeDownload)->Arg(100 << 10)->Arg(1 << 20)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace rxdesk
