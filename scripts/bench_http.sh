@@ -73,10 +73,25 @@ run_wrk() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@"; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 p99() { awk '/ 99%/ {print $2}'; }
 
+# CPU time (user + system, clock ticks) of processes, to report CPU per request:
+# unlike requests per second it hardly depends on what else the machine runs.
+ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+requests() { awk '/requests in/ {print $1}'; }
+cpu_us_per_request() { python3 -c "import os,sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf(\"SC_CLK_TCK\") / int(sys.argv[3]) * 1e6:.1f}')" "$@"; }
+NGINX_WORKERS=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
+
 echo "== nginx static JSON =="
+T0=$(ticks $NGINX_WORKERS)
 run_wrk "http://127.0.0.1:$NGINX_PORT/eligibility.json" | tee "$WORK/nginx.txt" | grep -E "Requests/sec| 99%"
+NGINX_CPU=$(cpu_us_per_request "$T0" "$(ticks $NGINX_WORKERS)" "$(requests <"$WORK/nginx.txt")")
+echo "== rxdesk GET /healthz (no store, no token) =="
+T0=$(ticks $SERVER_PID)
+run_wrk "$URL/healthz" | tee "$WORK/healthz.txt" | grep -E "Requests/sec| 99%|Non-2xx"
+HEALTHZ_CPU=$(cpu_us_per_request "$T0" "$(ticks $SERVER_PID)" "$(requests <"$WORK/healthz.txt")")
 echo "== rxdesk GET refill-eligibility (authenticated, audited) =="
+T0=$(ticks $SERVER_PID)
 run_wrk -s "$WORK/auth.lua" "$URL$ELIG_PATH" | tee "$WORK/elig.txt" | grep -E "Requests/sec| 99%|Non-2xx"
+ELIG_CPU=$(cpu_us_per_request "$T0" "$(ticks $SERVER_PID)" "$(requests <"$WORK/elig.txt")")
 
 # Refills: each request a different eligible Rx with its own idempotency key.
 python3 - "$WORK/data/rxdesk.db" "$WORK/rx.lua" <<'PY'
@@ -120,12 +135,14 @@ RSS=$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)
 NGINX_RPS=$(rps <"$WORK/nginx.txt"); ELIG_RPS=$(rps <"$WORK/elig.txt"); REFILL_RPS=$(rps <"$WORK/refill.txt")
 echo
 echo "== summary (${SECONDS_PER_RUN}s runs, $CONNECTIONS connections, $MEMBERS members, synchronous=${BENCH_SYNC:-FULL}) =="
-python3 - "$NGINX_RPS" "$ELIG_RPS" "$REFILL_RPS" "$CREATED" "$SECONDS_PER_RUN" "$RSS" "$(p99 <"$WORK/elig.txt")" "$(p99 <"$WORK/refill.txt")" <<'PY'
+python3 - "$NGINX_RPS" "$ELIG_RPS" "$REFILL_RPS" "$CREATED" "$SECONDS_PER_RUN" "$RSS" "$(p99 <"$WORK/elig.txt")" "$(p99 <"$WORK/refill.txt")" \
+  "$(rps <"$WORK/healthz.txt")" "$NGINX_CPU" "$HEALTHZ_CPU" "$ELIG_CPU" <<'PY'
 import sys
-nginx, elig, refill, created, secs, rss, p99e, p99r = sys.argv[1:]
-nginx, elig, refill, created, secs = float(nginx), float(elig), float(refill), int(created), float(secs)
-print(f"nginx static JSON:              {nginx:10.0f} req/s")
-print(f"GET refill-eligibility:         {elig:10.0f} req/s  ratio to nginx {elig / nginx:.2f}  p99 {p99e}")
+nginx, elig, refill, created, secs, rss, p99e, p99r, healthz, nginx_cpu, healthz_cpu, elig_cpu = sys.argv[1:]
+nginx, elig, refill, created, secs, healthz = float(nginx), float(elig), float(refill), int(created), float(secs), float(healthz)
+print(f"nginx static JSON:              {nginx:10.0f} req/s  server CPU {nginx_cpu} us/request")
+print(f"GET /healthz:                   {healthz:10.0f} req/s  ratio to nginx {healthz / nginx:.2f}  server CPU {healthz_cpu} us/request")
+print(f"GET refill-eligibility:         {elig:10.0f} req/s  ratio to nginx {elig / nginx:.2f}  p99 {p99e}  server CPU {elig_cpu} us/request")
 print(f"POST /v1/refills (all answers): {refill:10.0f} req/s  p99 {p99r}")
 print(f"POST /v1/refills created (201): {created / secs:10.0f} orders/s ({created} orders)")
 print(f"serve RSS after the runs:       {int(rss) / 1024:10.1f} MiB")
