@@ -217,7 +217,12 @@ RateKey KeyOf(const net::ip::address& address) {
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
-  net::io_context ioc;
+  // One io_context per I/O thread, each run by that one thread, so I/O threads never
+  // hand work to each other; accepted connections are dealt out in turn. The acceptor
+  // lives on the first.
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  net::io_context& ioc;
+  std::atomic<std::size_t> next_ioc{0};
   net::thread_pool workers;
   tcp::acceptor acceptor{ioc};
   std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP
@@ -275,9 +280,18 @@ struct HttpServer::Impl {
   Impl(HttpServerOptions o, HttpHandler h)
       : options(std::move(o)),
         handler(std::move(h)),
+        iocs(MakeIoContexts(options.io_threads)),
+        ioc(*iocs.front()),
         workers(static_cast<std::size_t>(options.worker_threads)),
         per_ip(RateLimit{.per_minute = options.per_ip_per_minute, .burst = options.per_ip_burst}, clock,
                RateLimiterOptions{.max_keys = options.per_ip_max_clients}) {}
+
+  static std::vector<std::unique_ptr<net::io_context>> MakeIoContexts(int io_threads) {
+    const int n = io_threads > 0 ? io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
 
   void Accept();
   void FinishOne() {
@@ -809,7 +823,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  net::io_context& target = *iocs[next_ioc.fetch_add(1) % iocs.size()];
+  acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (!acceptor.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
@@ -870,13 +885,13 @@ Status HttpServer::Listen() {
 std::uint16_t HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::Run() {
-  int n = impl_->options.io_threads;
-  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
-  auto guard = net::make_work_guard(impl_->ioc);
-  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  for (auto& ioc : impl_->iocs) {
+    guards.push_back(net::make_work_guard(*ioc));
+    threads.emplace_back([&ioc] { ioc->run(); });
+  }
   // The caller's thread waits for Stop(), then drains in-flight requests.
-  std::thread runner([this] { impl_->ioc.run(); });
   {
     std::unique_lock lock(impl_->mu);
     impl_->idle.wait(lock, [this] { return impl_->stopping.load(); });
@@ -885,9 +900,8 @@ void HttpServer::Run() {
   }
   // Give the last writes a moment to flush to their sockets.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  guard.reset();
-  impl_->ioc.stop();
-  runner.join();
+  guards.clear();
+  for (auto& ioc : impl_->iocs) ioc->stop();
   for (auto& t : threads) t.join();
 }
 
