@@ -284,6 +284,9 @@ Result<InteractionHold> InteractionHoldService::Cancel(const Caller& caller, con
             "?, ?, ?, ?, ?)",
             {Value(NewId()), Value(hold.order_id), Value(ToString(OrderEventType::kCancel)), Value(ToString(*next)),
              Value(at), Value(kInteractionCancelNote), Value(caller.principal.user_id)}));
+        // The order changed: its own entry, as any cancellation has (store/audit_coverage.h).
+        RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "order.cancelled", "order", hold.order_id,
+                                                 hold.member_id, "ok:interaction")));
         RXD_TRY(QueueNotification(w.conn, {.member_id = hold.member_id,
                                            .template_id = "order_review_cancelled",
                                            .params = {{"reference", order[0].Text(1)}}}));
@@ -291,6 +294,8 @@ Result<InteractionHold> InteractionHoldService::Cancel(const Caller& caller, con
     } else {
       RXD_TRY(w.conn.Exec("UPDATE prescriptions SET status = 'cancelled', updated_at = ? WHERE rx_number = ?",
                           {Value(at), Value(hold.rx_number)}));
+      RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "prescription.cancelled", "prescription", hold.rx_number,
+                                               hold.member_id, "ok:interaction")));
       RXD_TRY(QueueNotification(
           w.conn, {.member_id = hold.member_id, .template_id = "prescription_review_cancelled", .params = {}}));
     }

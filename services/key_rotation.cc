@@ -34,6 +34,8 @@ const std::vector<SealedTable>& SealedTables() {
       {"intake_documents", "id", {"document", "fields", "note"}},
       {"mail_order_switches", "id", {"reason"}},
       {"renewal_requests", "id", {"reason"}},
+      {"interaction_holds", "id", {"findings", "reason"}},
+      {"mtm_requests", "id", {"note", "outcome"}},
   };
   return kTables;
 }

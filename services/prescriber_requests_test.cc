@@ -440,7 +440,7 @@ TEST_P(PrescriberRequestsTest, ADeniedRenewalNotifiesAndRequestsSurviveARestart)
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, PrescriberRequestsTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
-                         [](const auto& info) { return info.param == Dialect::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& p) { return p.param == Dialect::kSqlite ? "Sqlite" : "Postgres"; });
 
 }  // namespace
 }  // namespace rxdesk

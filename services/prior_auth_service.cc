@@ -180,6 +180,9 @@ Result<PriorAuthRecord> PriorAuthService::Decide(const Caller& caller, const std
     if (out.status == PriorAuthStatus::kApproved) {
       RXD_TRY(w.conn.Exec("UPDATE prescriptions SET prior_auth_approved = 1, updated_at = ? WHERE rx_number = ?",
                           {Value(FormatInstant(now)), Value(out.rx_number)}));
+      // The prescription changed: its own entry (store/audit_coverage.h).
+      RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "prescription.prior_auth_approved", "prescription",
+                                               out.rx_number, out.member_id)));
     }
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "prior_auth.decide", "prior_authorization", id, out.member_id,
                                              "ok:" + std::string(ToString(out.status)))));

@@ -319,6 +319,9 @@ Result<TransferRecord> TransferService::Complete(const Caller& caller, const std
                       {Value(NewId()), Value(rx.rx_number), Value(FormatDate(t.details.last_fill->date)),
                        Value(rx.rx.quantity.thousandths()), Value(t.details.last_fill->days_supply),
                        Value(caller.principal.user_id), Value(at)}));
+      // Each fill has its creating entry at its instant (store/audit_coverage.h).
+      RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "fill.create", "prescription", rx.rx_number, t.member_id,
+                                               "ok:transferred")));
     }
     RXD_ASSIGN_OR_RETURN(
         std::int64_t changed,

@@ -27,7 +27,8 @@ struct AuditedTable {
 // The tables with an updated_at and the entries that may move it.
 constexpr AuditedTable kAuditedTables[] = {
     {"members", "id", "member", "'member.create', 'member.update'", "member.create", nullptr},
-    {"prescriptions", "rx_number", "prescription", "'prescription.create', 'fill.create', 'prescription.superseded'",
+    {"prescriptions", "rx_number", "prescription", "'prescription.create', 'fill.create', 'prescription.superseded', "
+     "'prescription.cancelled', 'prescription.prior_auth_approved'",
      "prescription.create",
      // Filling an order uses up a refill of its prescription.
      "SELECT o.rx_number AS rid, a.at AS at FROM audit_log a JOIN orders o ON o.id = a.record_id "
@@ -35,7 +36,7 @@ constexpr AuditedTable kAuditedTables[] = {
      "'ok:')"},
     {"orders", "id", "order",
      "'refill.create', 'order.review_started', 'order.filled', 'order.shipped', 'order.delivered', "
-     "'order.cancelled', 'order.returned'",
+     "'order.cancelled', 'order.returned', 'order.replacement'",
      "refill.create", nullptr},
 };
 
