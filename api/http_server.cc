@@ -642,12 +642,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         response->status = 503;
         response->body = ErrorJson("store_unavailable", "the server could not record this request; try again");
       }
-      if (self->server_.options.on_answer) {
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - request->received).count();
-        self->server_.options.on_answer(*request, *response, seconds);
-      }
+      // On the connection's I/O thread, not the writer's: the writer serves everyone.
       net::dispatch(self->stream_.get_executor(), [self, request, response] {
+        if (self->server_.options.on_answer) {
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - request->received).count();
+          self->server_.options.on_answer(*request, *response, seconds);
+        }
         self->Write(std::move(*response), request->request_id);
       });
       // Let go of the session before the server may be destroyed (see ~HttpServer).

@@ -139,8 +139,8 @@ struct HttpServerOptions {
   int worker_threads = 32;               // handlers may block on the store
   // Requests whose handler never waits (see the header comment); null: none.
   std::function<bool(const HttpRequest&)> run_inline;
-  // Called with every answer a handler gave, just before it is written (on any
-  // thread), with the seconds since the request was read: logs and metrics.
+  // Called with every answer a handler gave, just before it is written (on the
+  // connection's I/O thread), with the seconds since the request was read: logs and metrics.
   std::function<void(const HttpRequest&, HttpResponse&, double seconds)> on_answer;
   std::size_t max_body_bytes = 1 << 20;  // 413 past 1 MiB
   int read_timeout_s = 30;               // idle keep-alive and slow clients (and TLS handshakes)
