@@ -4,17 +4,15 @@
 // costs the server besides HTTP: the statement read from a SQLite store (member
 // decrypted, a year of fills, audit entry committed) plus the PDF.
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
+#include "bench/bench_store.h"
 #include "infra/ids.h"
-#include "infra/key_file.h"
 #include "services/eob_pdf.h"
 #include "services/part_d_service.h"
-#include "tests/support/server_process.h"
 
 namespace rxdesk {
 namespace {
@@ -89,18 +87,12 @@ BENCHMARK(BM_EobPdfRender10Fills)->Iterations(1)->Unit(benchmark::kMillisecond);
 // The statement of March 2026 for a Part D member with 10 fills that month and 20
 // earlier in the year, read from SQLite (FULL sync) and rendered.
 void BM_EobStatementAndPdf10Fills(benchmark::State& state) {
-  testing::TempDir dir;
-  auto store = Store::Open({.sqlite_path = dir.path() + "/rxdesk.db"});
-  auto ring = LoadOrCreateKeyFile(dir.path() + "/rxdesk.key", true);
-  if (!store.ok() || !ring.ok()) {
+  BenchStore b("eob", *ParseInstant("2026-04-02T15:00:00Z"));
+  if (!b.ok()) {
     state.SkipWithError("cannot open a store");
     return;
   }
-  const PhiVault vault(std::move(*ring));
-  ManualClock clock(*ParseInstant("2026-04-02T15:00:00Z"));
-  const Zone zone(date::locate_zone("America/Chicago"));
-  const MemberService members(**store, vault, clock);
-  PartDService part_d(**store, members, clock, zone, PartDConfig{});
+  PartDService part_d(*b.store, *b.members, b.clock, b.zone, PartDConfig{});
   Member m;
   m.id = NewId();
   m.member_number = "RX00012345";
@@ -110,9 +102,9 @@ void BM_EobStatementAndPdf10Fills(benchmark::State& state) {
   m.address = *ValidateAddress({.line1 = "1 Main St", .city = "Austin", .state = "TX", .zip = "78701"});
   m.plan_id = "pd";
   m.created_at = m.updated_at = "2026-01-01T00:00:00Z";
-  const Status seeded = (*store)->Write([&](WriteContext& w) -> Status {
+  const Status seeded = b.store->Write([&](WriteContext& w) -> Status {
     RXD_TRY(w.conn.Exec("INSERT INTO plans(id, name, kind) VALUES ('pd', 'Part D', 'medicare_part_d')"));
-    RXD_TRY(members.Save(w.conn, m));
+    RXD_TRY(b.members->Save(w.conn, m));
     RXD_TRY(
         w.conn.Exec("INSERT INTO prescriptions(rx_number, member_id, ndc, drug_name, strength, schedule, "
                     "quantity_milli, days_supply, refills_authorized, refills_remaining, written_date, "

@@ -6,44 +6,23 @@
 //
 //   build/bench/infra_bench --benchmark_filter=Intake
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 
-#include "infra/key_file.h"
+#include "bench/bench_store.h"
 #include "services/intake_service.h"
 
 namespace rxdesk {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct IntakeBench {
-  IntakeBench() {
-    std::string tmpl = (fs::temp_directory_path() / "rxdesk-bench-intake-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return;
-    dir = tmpl;
-    auto opened = Store::Open({.sqlite_path = dir + "/rxdesk.db"});
-    auto ring = LoadOrCreateKeyFile(dir + "/rxdesk.key", true);
-    if (!opened.ok() || !ring.ok()) return;
-    store = std::move(*opened);
-    vault = std::make_unique<PhiVault>(std::move(*ring));
-    members = std::make_unique<MemberService>(*store, *vault, clock);
+struct IntakeBench : BenchStore {
+  IntakeBench() : BenchStore("intake", Instant{std::chrono::seconds(1'800'000'000)}) {
+    if (!ok()) return;
     rxs = std::make_unique<PrescriptionService>(*store, *vault, clock, zone, *members, RefillPolicy{},
                                                 PrescriptionPolicy{});
     intake = std::make_unique<IntakeService>(*store, *vault, clock, zone, *rxs, IntakePolicy{}, PrescriptionPolicy{});
     caller.principal.user_id = "bench-agent";
     caller.principal.role = Role::kAgent;
-  }
-  ~IntakeBench() {
-    intake.reset();
-    rxs.reset();
-    members.reset();
-    store.reset();
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
   }
   static std::string Scan(std::size_t bytes) {
     std::string pdf = "%PDF-1.4\n";
@@ -51,12 +30,6 @@ struct IntakeBench {
     return pdf;
   }
 
-  std::string dir;
-  ManualClock clock{Instant{std::chrono::seconds(1'800'000'000)}};
-  Zone zone{date::locate_zone("America/Chicago")};
-  std::unique_ptr<Store> store;
-  std::unique_ptr<PhiVault> vault;
-  std::unique_ptr<MemberService> members;
   std::unique_ptr<PrescriptionService> rxs;
   std::unique_ptr<IntakeService> intake;
   Caller caller;

@@ -6,37 +6,22 @@
 //
 //   build/bench/infra_bench --benchmark_filter=Outbox
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <memory>
-
-#include "infra/key_file.h"
-#include "services/member_service.h"
+#include "bench/bench_store.h"
 #include "services/notification_worker.h"
 #include "services/notifications.h"
 
 namespace rxdesk {
 namespace {
 
-namespace fs = std::filesystem;
-
 class InstantEmail final : public EmailSender {
  public:
   SendOutcome Send(const EmailMessage&) override { return {.ok = true}; }
 };
 
-struct OutboxBench {
-  OutboxBench() {
-    std::string tmpl = (fs::temp_directory_path() / "rxdesk-bench-outbox-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return;
-    dir = tmpl;
-    auto opened = Store::Open({.sqlite_path = dir + "/rxdesk.db"});
-    auto ring = LoadOrCreateKeyFile(dir + "/rxdesk.key", true);
-    if (!opened.ok() || !ring.ok()) return;
-    store = std::move(*opened);
-    vault = std::make_unique<PhiVault>(std::move(*ring));
-    MemberService members(*store, *vault, clock);
+struct OutboxBench : BenchStore {
+  OutboxBench() : BenchStore("outbox", Instant{std::chrono::seconds(1'800'000'000)}) {
+    if (!ok()) return;
     for (int i = 0; i < 100; ++i) {
       Member m;
       m.id = "BENCHMEMBER" + std::to_string(i);
@@ -48,13 +33,8 @@ struct OutboxBench {
       m.email = "member" + std::to_string(i) + "@example.com";
       m.created_at = m.updated_at = "2026-11-23T15:00:00Z";
       ids.push_back(m.id);
-      (void)store->Write([&](WriteContext& w) { return members.Save(w.conn, m); });
+      (void)store->Write([&](WriteContext& w) { return members->Save(w.conn, m); });
     }
-  }
-  ~OutboxBench() {
-    store.reset();
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
   }
   Status Queue(std::size_t i) {
     return store->Write([&](WriteContext& w) {
@@ -64,10 +44,6 @@ struct OutboxBench {
     });
   }
 
-  std::string dir;
-  ManualClock clock{Instant{std::chrono::seconds(1'800'000'000)}};
-  std::unique_ptr<Store> store;
-  std::unique_ptr<PhiVault> vault;
   std::vector<std::string> ids;
 };
 

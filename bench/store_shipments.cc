@@ -4,34 +4,22 @@
 //
 //   build/bench/infra_bench --benchmark_filter=Shipment
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 
+#include "bench/bench_store.h"
 #include "infra/ids.h"
-#include "infra/key_file.h"
 #include "services/fake_carrier.h"
 #include "services/shipment_service.h"
 
 namespace rxdesk {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int kOrders = 20000;
 
-struct ShipmentBench {
-  ShipmentBench() {
-    std::string tmpl = (fs::temp_directory_path() / "rxdesk-bench-shipments-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return;
-    dir = tmpl;
-    auto opened = Store::Open({.sqlite_path = dir + "/rxdesk.db"});
-    auto ring = LoadOrCreateKeyFile(dir + "/rxdesk.key", true);
-    if (!opened.ok() || !ring.ok()) return;
-    store = std::move(*opened);
-    vault = std::make_unique<PhiVault>(std::move(*ring));
-    members = std::make_unique<MemberService>(*store, *vault, clock);
+struct ShipmentBench : BenchStore {
+  ShipmentBench() : BenchStore("shipments", Instant{MakeDate(2026, 3, 4)}) {
+    if (!ok()) return;
     shipments = std::make_unique<ShipmentService>(*store, clock, *members, carrier);
     const char* statuses[] = {"received", "in_review", "filled", "shipped", "delivered"};
     const Status s = store->Write([&](WriteContext& w) -> Status {
@@ -59,18 +47,8 @@ struct ShipmentBench {
     });
     if (!s.ok()) store.reset();
   }
-  ~ShipmentBench() {
-    shipments.reset();
-    store.reset();
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
-  }
-  std::string dir;
-  ManualClock clock{Instant{MakeDate(2026, 3, 4)}};
+
   FakeCarrier carrier;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<PhiVault> vault;
-  std::unique_ptr<MemberService> members;
   std::unique_ptr<ShipmentService> shipments;
   std::string shipped;
   const Caller pharmacist{.principal = {.user_id = "rph", .role = Role::kPharmacist}, .request_id = "bench"};

@@ -10,8 +10,7 @@
 #include "services/message_service.h"
 #include "services/survey_service.h"
 #include "store/audit_log.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
@@ -19,23 +18,17 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 Instant At(const char* text) { return *ParseInstant(text); }
 
-class DeskServicesTest : public ::testing::TestWithParam<Dialect> {
+class DeskServicesTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  DeskServicesTest() : ServiceEnv(At("2026-11-02T15:00:00Z")) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "desk"));
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "desk"));
     contacts_ = std::make_unique<ContactService>(*store_, *members_, clock_, zone_, VerificationPolicy{});
     messages_ = std::make_unique<MessageService>(*store_, *vault_, clock_, zone_, *contacts_, MessagePolicy{});
     surveys_ = std::make_unique<SurveyService>(*store_, *vault_, clock_, SurveyPolicy{}, "https://portal.test/s/");
@@ -45,47 +38,9 @@ class DeskServicesTest : public ::testing::TestWithParam<Dialect> {
     agent_ = AddUser("agent", "");
     pharmacist_ = AddUser("pharmacist", "");
     supervisor_ = AddUser("supervisor", "");
-    member_a_ = AddMember();
-    member_b_ = AddMember();
+    member_a_ = AddSealedMember(/*with_email=*/false);
+    member_b_ = AddSealedMember(/*with_email=*/false);
     member_user_ = AddUser("member", member_a_);
-  }
-
-  Caller CallerFor(const std::string& user_id, Role role, const std::string& member_id = "") {
-    Caller c;
-    c.principal.user_id = user_id;
-    c.principal.role = role;
-    c.principal.member_id = member_id;
-    c.request_id = "test";
-    return c;
-  }
-
-  std::string AddUser(const std::string& role, const std::string& member_id) {
-    const std::string id = NewId();
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      RXD_TRY(w.conn.Exec(
-          "INSERT INTO users(id, username, role, password_hash, member_id, created_at) VALUES (?, ?, ?, "
-          "'x', ?, 't')",
-          {Value(id), Value(role + "-" + id), Value(role), member_id.empty() ? Value() : Value(member_id)}));
-      return OkStatus();
-    });
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return id;
-  }
-
-  std::string AddMember() {
-    const std::string id = NewId();
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      const auto seal = [&](std::string_view f) { return Value(vault_->Seal("members", id, f, "x")); };
-      RXD_TRY(
-          w.conn.Exec("INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, "
-                      "last_name_enc, date_of_birth_enc, address_enc, name_dob_index, key_id, created_at, "
-                      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'ix', 1, 't', 't')",
-                      {Value(id), seal("member_number"), Value("n-" + id), seal("first_name"), seal("last_name"),
-                       seal("date_of_birth"), seal("address")}));
-      return OkStatus();
-    });
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return id;
   }
 
   // A call with `member` verified, opened at the clock's now.
@@ -129,12 +84,6 @@ class DeskServicesTest : public ::testing::TestWithParam<Dialect> {
     return first;
   }
 
-  TempDir dir_;
-  ManualClock clock_{At("2026-11-02T15:00:00Z")};
-  Zone zone_{date::locate_zone("America/Chicago")};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<ContactService> contacts_;
   std::unique_ptr<MessageService> messages_;
   std::unique_ptr<SurveyService> surveys_;

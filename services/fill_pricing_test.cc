@@ -9,17 +9,13 @@
 #include <gtest/gtest.h>
 
 #include "infra/ids.h"
-#include "infra/key_file.h"
 #include "services/benefits_service.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
 
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 constexpr char kGeneric[] = "11111000101";   // $0.10 a unit, tier 1
 constexpr char kBrand[] = "11111000201";     // $10.00 a unit, tier 3, A-rated generic kGeneric
@@ -28,17 +24,13 @@ constexpr char kInsulin[] = "11111000401";   // $10.00 a unit, tier 3, insulin
 constexpr char kUnpriced[] = "11111000501";  // on the formulary, no price
 constexpr char kOffList[] = "11111000601";   // priced, on no formulary
 
-class FillPricingTest : public ::testing::TestWithParam<Dialect> {
+class FillPricingTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  FillPricingTest() : ServiceEnv(*ParseInstant("2026-12-30T18:00:00Z")) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "pricing"));
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "pricing"));
     rxs_ = std::make_unique<PrescriptionService>(*store_, *vault_, clock_, zone_, *members_, RefillPolicy{},
                                                  PrescriptionPolicy{});
     rxs_->SetHooks(pricer_.Hooks());
@@ -71,19 +63,6 @@ class FillPricingTest : public ::testing::TestWithParam<Dialect> {
         "'t')");
   }
 
-  void Exec(const std::string& sql, std::vector<Value> params = {}) {
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      RXD_TRY(w.conn.Exec(sql, params));
-      return OkStatus();
-    });
-    ASSERT_TRUE(s.ok()) << s.error().message;
-  }
-  Rows Query(const std::string& sql, std::vector<Value> params = {}) {
-    auto rows = store_->Read([&](Connection& c) { return c.Query(sql, params); });
-    EXPECT_TRUE(rows.ok()) << rows.error().message;
-    return rows.ok() ? *rows : Rows{};
-  }
-
   void AddDrug(const char* ndc, const char* name, bool generic, bool insulin, std::int64_t unit_cost,
                const char* a_rated) {
     Exec(
@@ -94,17 +73,7 @@ class FillPricingTest : public ::testing::TestWithParam<Dialect> {
   }
 
   std::string AddMember(const std::string& plan, const char* lis = nullptr) {
-    Member m;
-    m.id = NewId();
-    m.member_number = "M" + m.id.substr(m.id.size() - 9);
-    m.first_name = "Ana";
-    m.last_name = "Diaz";
-    m.date_of_birth = MakeDate(1950, 2, 3);
-    m.address = *ValidateAddress({.line1 = "1 Main St", .city = "Austin", .state = "TX", .zip = "78701"});
-    m.plan_id = plan;
-    m.created_at = m.updated_at = "2026-01-01T00:00:00Z";
-    const Status s = store_->Write([&](WriteContext& w) { return members_->Save(w.conn, m); });
-    EXPECT_TRUE(s.ok()) << s.error().message;
+    const Member m = AddPlanMember("Ana", "Diaz", plan);
     if (lis)
       Exec("INSERT INTO member_benefits(member_id, lis, updated_at) VALUES (?, ?, 't')", {Value(m.id), Value(lis)});
     return m.id;
@@ -144,12 +113,6 @@ class FillPricingTest : public ::testing::TestWithParam<Dialect> {
     return rows.empty() ? Row({}) : rows[0];
   }
 
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  ManualClock clock_{*ParseInstant("2026-12-30T18:00:00Z")};
-  Zone zone_{date::locate_zone("America/Chicago")};
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<PrescriptionService> rxs_;
   FillPricer pricer_{{PartDParameters{}}};
   Caller pharmacist_;

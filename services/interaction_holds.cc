@@ -285,8 +285,8 @@ Result<InteractionHold> InteractionHoldService::Cancel(const Caller& caller, con
             {Value(NewId()), Value(hold.order_id), Value(ToString(OrderEventType::kCancel)), Value(ToString(*next)),
              Value(at), Value(kInteractionCancelNote), Value(caller.principal.user_id)}));
         // The order changed: its own entry, as any cancellation has (store/audit_coverage.h).
-        RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "order.cancelled", "order", hold.order_id,
-                                                 hold.member_id, "ok:interaction")));
+        RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "order.cancelled", "order", hold.order_id, hold.member_id,
+                                                 "ok:interaction")));
         RXD_TRY(QueueNotification(w.conn, {.member_id = hold.member_id,
                                            .template_id = "order_review_cancelled",
                                            .params = {{"reference", order[0].Text(1)}}}));

@@ -10,20 +10,15 @@
 #include <set>
 #include <thread>
 
-#include "infra/key_file.h"
-#include "services/member_service.h"
 #include "services/notification_outbox.h"
 #include "services/notifications.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
 
 using std::chrono::seconds;
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 const NotificationParams kRef = {{"reference", "RX-261123-4F7KQ2-8"}};
 
@@ -58,19 +53,13 @@ class FakeSms final : public SmsGateway {
 
 const SendOutcome kTemporary{.ok = false, .permanent = false, .error = "smtp: Couldn't connect to server"};
 
-class NotificationWorkerTest : public ::testing::TestWithParam<Dialect> {
+class NotificationWorkerTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  NotificationWorkerTest() : ServiceEnv(Instant{seconds(1'800'000'000)}) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    const StoreOptions options = TestStoreOptions(GetParam(), dir_.path(), "notify");
-    conninfo_ = options.postgres_conninfo;
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "notify"));
   }
 
   std::string AddMember(const std::string& email, const std::string& phone) {
@@ -137,12 +126,6 @@ class NotificationWorkerTest : public ::testing::TestWithParam<Dialect> {
     return r.ok() ? *r : NotificationRoundReport{};
   }
 
-  TempDir dir_;
-  std::string conninfo_;
-  ManualClock clock_{Instant{seconds(1'800'000'000)}};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<MemberService> members_;
   FakeEmail email_;
   FakeSms sms_;
   int members_added_ = 0;

@@ -12,8 +12,7 @@
 #include "infra/ids.h"
 #include "services/contact_service.h"
 #include "services/eob_pdf.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
@@ -22,7 +21,6 @@ using namespace std::chrono_literals;
 using testing::RunCommand;
 using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 // Mid-afternoon in Chicago on Monday 2026-06-15.
 Instant At(const char* text) { return *ParseInstant(text); }
@@ -43,17 +41,13 @@ int Count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-class PartDServiceTest : public ::testing::TestWithParam<Dialect> {
+class PartDServiceTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  PartDServiceTest() : ServiceEnv(At("2026-06-15T20:00:00Z")) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "partd"));
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "partd"));
     contacts_ = std::make_unique<ContactService>(*store_, *members_, clock_, zone_, VerificationPolicy{});
     part_d_ = std::make_unique<PartDService>(*store_, *members_, clock_, zone_, PartDConfig{});
     Exec(
@@ -66,49 +60,16 @@ class PartDServiceTest : public ::testing::TestWithParam<Dialect> {
     insulin_rx_ = AddPrescription(maria_, "insulin glargine", "100 units/mL");
   }
 
-  void Exec(const std::string& sql, std::vector<Value> params = {}) {
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      RXD_TRY(w.conn.Exec(sql, params));
-      return OkStatus();
-    });
-    ASSERT_TRUE(s.ok()) << s.error().message;
-  }
-
   std::int64_t CountRows(const std::string& sql, std::vector<Value> params = {}) {
     auto rows = store_->Read([&](Connection& c) { return c.Query(sql, params); });
     EXPECT_TRUE(rows.ok());
     return rows.ok() ? rows->at(0).Int(0) : -1;
   }
 
-  Caller CallerFor(const std::string& user_id, Role role, const std::string& member_id = "") {
-    Caller c;
-    c.principal.user_id = user_id;
-    c.principal.role = role;
-    c.principal.member_id = member_id;
-    c.request_id = "test";
-    return c;
-  }
   Caller MemberCaller(const std::string& member_id) { return CallerFor("u-" + member_id, Role::kMember, member_id); }
 
-  std::string AddUser(const std::string& role) {
-    const std::string id = NewId();
-    Exec("INSERT INTO users(id, username, role, password_hash, created_at) VALUES (?, ?, ?, 'x', 't')",
-         {Value(id), Value(role + "-" + id), Value(role)});
-    return id;
-  }
-
   std::string AddMember(const std::string& first, const std::string& last, const std::string& plan) {
-    Member m;
-    m.id = NewId();
-    m.member_number = "M" + m.id.substr(m.id.size() - 9);
-    m.first_name = first;
-    m.last_name = last;
-    m.date_of_birth = MakeDate(1950, 2, 3);
-    m.address = *ValidateAddress({.line1 = "1 Main St", .city = "Austin", .state = "TX", .zip = "78701"});
-    m.plan_id = plan;
-    m.created_at = m.updated_at = "2026-01-01T00:00:00Z";
-    const Status s = store_->Write([&](WriteContext& w) { return members_->Save(w.conn, m); });
-    EXPECT_TRUE(s.ok()) << s.error().message;
+    const Member m = AddPlanMember(first, last, plan);
     member_numbers_[m.id] = m.member_number;
     return m.id;
   }
@@ -160,12 +121,6 @@ class PartDServiceTest : public ::testing::TestWithParam<Dialect> {
                      {Value(action), Value(outcome)});
   }
 
-  TempDir dir_;
-  ManualClock clock_{At("2026-06-15T20:00:00Z")};
-  Zone zone_{date::locate_zone("America/Chicago")};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<ContactService> contacts_;
   std::unique_ptr<PartDService> part_d_;
   std::map<std::string, std::string> member_numbers_;

@@ -8,32 +8,24 @@
 #include <gtest/gtest.h>
 
 #include "domain/test_fixtures.h"
-#include "infra/key_file.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
 
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 // Noon in Chicago on 2026-03-10.
 const Instant kNow = test::At("2026-03-10T17:00:00Z");
 const Date kToday = MakeDate(2026, 3, 10);
 
-class RefillRemindersStoreTest : public ::testing::TestWithParam<Dialect> {
+class RefillRemindersStoreTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  RefillRemindersStoreTest() : ServiceEnv(kNow) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "reminders"));
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "reminders"));
     pharmacy_ =
         std::make_unique<PharmacyServices>(*store_, *vault_, clock_, test::Chicago(), *members_, PharmacyConfig{});
     pharmacist_.principal = {.user_id = "U-PHARMACIST", .username = "ph", .role = Role::kPharmacist};
@@ -95,11 +87,6 @@ class RefillRemindersStoreTest : public ::testing::TestWithParam<Dialect> {
     return rows.ok() ? rows->at(0).Int(0) : -1;
   }
 
-  TempDir dir_;
-  ManualClock clock_{kNow};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<PharmacyServices> pharmacy_;
   Caller pharmacist_;
   int members_added_ = 0;

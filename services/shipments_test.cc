@@ -11,68 +11,35 @@
 #include "services/fake_carrier.h"
 #include "services/order_service.h"
 #include "services/shipment_service.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
 
 using std::chrono::hours;
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 // The ETA's last day used throughout: Tuesday 2026-03-10.
 constexpr Date kEta = MakeDate(2026, 3, 10);
 
-class ShipmentsTest : public ::testing::TestWithParam<Dialect> {
+class ShipmentsTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  ShipmentsTest() : ServiceEnv(Instant{kEta}) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    auto store = Store::Open(TestStoreOptions(GetParam(), dir_.path(), "shipments"));
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "shipments"));
     rxs_ = std::make_unique<PrescriptionService>(*store_, *vault_, clock_, zone_, *members_, RefillPolicy{},
                                                  PrescriptionPolicy{});
     orders_ = std::make_unique<OrderService>(*store_, *vault_, clock_, zone_, *members_, *rxs_, ShippingPolicy{});
     shipments_ = std::make_unique<ShipmentService>(*store_, clock_, *members_, carrier_);
     claims_ =
         std::make_unique<ClaimService>(*store_, *vault_, clock_, zone_, *members_, ShippingPolicy{}, ClaimPolicy{});
-    member_ = AddMember();
+    member_ = AddSealedMember(/*with_email=*/true);
     pharmacist_ = Caller{.principal = {.user_id = "rph-1", .role = Role::kPharmacist}, .request_id = "t"};
     agent_ = Caller{.principal = {.user_id = "agent-1", .role = Role::kAgent}, .request_id = "t"};
     member_caller_ =
         Caller{.principal = {.user_id = "m-1", .role = Role::kMember, .member_id = member_}, .request_id = "t"};
-  }
-
-  void Exec(const std::string& sql, std::vector<Value> params) {
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      RXD_TRY(w.conn.Exec(sql, params));
-      return OkStatus();
-    });
-    ASSERT_TRUE(s.ok()) << s.error().message;
-  }
-
-  Rows Query(const std::string& sql, std::vector<Value> params = {}) {
-    auto rows = store_->Read([&](Connection& c) { return c.Query(sql, params); });
-    EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
-    return rows.ok() ? *rows : Rows{};
-  }
-
-  std::string AddMember() {
-    const std::string id = NewId();
-    const auto seal = [&](std::string_view f) { return Value(vault_->Seal("members", id, f, "x")); };
-    Exec(
-        "INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, last_name_enc, "
-        "date_of_birth_enc, address_enc, email_enc, name_dob_index, key_id, created_at, updated_at) VALUES (?, ?, ?, "
-        "?, ?, ?, ?, ?, 'ix', 1, 't', 't')",
-        {Value(id), seal("member_number"), Value("n-" + id), seal("first_name"), seal("last_name"),
-         seal("date_of_birth"), seal("address"), seal("email")});
-    return id;
   }
 
   // A prescription of `schedule` with `refills_remaining` left, already filled once.
@@ -131,13 +98,7 @@ class ShipmentsTest : public ::testing::TestWithParam<Dialect> {
     return Query("SELECT COUNT(*) FROM notification_outbox WHERE template_id = ?", {Value(template_id)})[0].Int(0);
   }
 
-  TempDir dir_;
-  ManualClock clock_{Instant{kEta}};
-  Zone zone_{date::locate_zone("America/Chicago")};
   FakeCarrier carrier_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<PrescriptionService> rxs_;
   std::unique_ptr<OrderService> orders_;
   std::unique_ptr<ShipmentService> shipments_;

@@ -9,46 +9,43 @@
 #include "infra/ids.h"
 #include "services/intake_service.h"
 #include "services/transfer_service.h"
-#include "tests/support/postgres_schema.h"
-#include "tests/support/server_process.h"
+#include "tests/support/service_env.h"
 
 namespace rxdesk {
 namespace {
 
 using std::chrono::hours;
 using std::chrono::seconds;
-using testing::TempDir;
 using testing::TestPostgres;
-using testing::TestStoreOptions;
 
 Instant At(const char* text) { return *ParseInstant(text); }
 
-class TransferIntakeTest : public ::testing::TestWithParam<Dialect> {
+class TransferIntakeTest : public ::testing::TestWithParam<Dialect>, protected testing::ServiceEnv {
  protected:
+  TransferIntakeTest() : ServiceEnv(At("2026-11-02T15:00:00Z")) {}
+
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres && !TestPostgres::Available()) GTEST_SKIP() << TestPostgres::NotFoundMessage();
-    options_ = TestStoreOptions(GetParam(), dir_.path(), "transfers");
-    auto ring = LoadOrCreateKeyFile(dir_.path() + "/rxdesk.key", true);
-    ASSERT_TRUE(ring.ok());
-    vault_ = std::make_unique<PhiVault>(std::move(*ring));
-    Open();
+    ASSERT_TRUE(OpenServiceEnv(GetParam(), "transfers"));
+    OpenServices();
     agent_ = AddUser("agent");
     pharmacist_ = AddUser("pharmacist");
     second_pharmacist_ = AddUser("pharmacist");
-    member_ = AddMember();
+    // With an email on file, so notifications are queued for them.
+    member_ = AddSealedMember(/*with_email=*/true);
   }
 
-  // (Re)opens the store and the services over it, as a restarted server would.
+  // Reopens the store and the services over it, as a restarted server would.
   void Open() {
     transfers_.reset();
     intake_.reset();
     rxs_.reset();
-    members_.reset();
-    store_.reset();
-    auto store = Store::Open(options_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(*store);
-    members_ = std::make_unique<MemberService>(*store_, *vault_, clock_);
+    ASSERT_TRUE(ReopenStore());
+    OpenServices();
+  }
+
+  // The services over store_ and members_.
+  void OpenServices() {
     rxs_ = std::make_unique<PrescriptionService>(*store_, *vault_, clock_, zone_, *members_, RefillPolicy{},
                                                  PrescriptionPolicy{});
     transfers_ = std::make_unique<TransferService>(*store_, *vault_, clock_, zone_, *members_, *rxs_, TransferPolicy{},
@@ -64,40 +61,6 @@ class TransferIntakeTest : public ::testing::TestWithParam<Dialect> {
     c.principal.member_id = member_id;
     c.request_id = "test";
     return c;
-  }
-
-  std::string AddUser(const std::string& role) {
-    const std::string id = NewId();
-    EXPECT_TRUE(
-        store_
-            ->Write([&](WriteContext& w) -> Status {
-              return w.conn.Exec(
-                               "INSERT INTO users(id, username, role, password_hash, created_at) VALUES (?, ?, ?, "
-                               "'x', 't')",
-                               {Value(id), Value(role + "-" + id), Value(role)})
-                             .ok()
-                         ? OkStatus()
-                         : MakeError("store_error", "user");
-            })
-            .ok());
-    return id;
-  }
-
-  // A member with an email on file, so notifications are queued for them.
-  std::string AddMember() {
-    const std::string id = NewId();
-    const Status s = store_->Write([&](WriteContext& w) -> Status {
-      const auto seal = [&](std::string_view f) { return Value(vault_->Seal("members", id, f, "x")); };
-      RXD_TRY(
-          w.conn.Exec("INSERT INTO members(id, member_number_enc, member_number_index, first_name_enc, "
-                      "last_name_enc, date_of_birth_enc, address_enc, email_enc, name_dob_index, key_id, "
-                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ix', 1, 't', 't')",
-                      {Value(id), seal("member_number"), Value("n-" + id), seal("first_name"), seal("last_name"),
-                       seal("date_of_birth"), seal("address"), seal("email")}));
-      return OkStatus();
-    });
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return id;
   }
 
   static PrescriptionFields Rx(const std::string& schedule = "none", int refills = 3) {
@@ -151,13 +114,6 @@ class TransferIntakeTest : public ::testing::TestWithParam<Dialect> {
     return out;
   }
 
-  TempDir dir_;
-  StoreOptions options_;
-  ManualClock clock_{At("2026-11-02T15:00:00Z")};
-  Zone zone_{date::locate_zone("America/Chicago")};
-  std::unique_ptr<PhiVault> vault_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<MemberService> members_;
   std::unique_ptr<PrescriptionService> rxs_;
   std::unique_ptr<TransferService> transfers_;
   std::unique_ptr<IntakeService> intake_;

@@ -320,8 +320,8 @@ Result<TransferRecord> TransferService::Complete(const Caller& caller, const std
                        Value(rx.rx.quantity.thousandths()), Value(t.details.last_fill->days_supply),
                        Value(caller.principal.user_id), Value(at)}));
       // Each fill has its creating entry at its instant (store/audit_coverage.h).
-      RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "fill.create", "prescription", rx.rx_number, t.member_id,
-                                               "ok:transferred")));
+      RXD_TRY(w.audit.Append(
+          w.conn, MakeAudit(caller, now, "fill.create", "prescription", rx.rx_number, t.member_id, "ok:transferred")));
     }
     RXD_ASSIGN_OR_RETURN(
         std::int64_t changed,

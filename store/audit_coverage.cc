@@ -27,7 +27,8 @@ struct AuditedTable {
 // The tables with an updated_at and the entries that may move it.
 constexpr AuditedTable kAuditedTables[] = {
     {"members", "id", "member", "'member.create', 'member.update'", "member.create", nullptr},
-    {"prescriptions", "rx_number", "prescription", "'prescription.create', 'fill.create', 'prescription.superseded', "
+    {"prescriptions", "rx_number", "prescription",
+     "'prescription.create', 'fill.create', 'prescription.superseded', "
      "'prescription.cancelled', 'prescription.prior_auth_approved'",
      "prescription.create",
      // Filling an order uses up a refill of its prescription.

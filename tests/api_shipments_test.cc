@@ -119,7 +119,8 @@ TEST(OrderQueue, ListsTheWorkOldestFirstWithItsAgeForPharmacistsAndSupervisors) 
     const HttpResult r =
         Client().Get("/v1/orders?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor), TokenOf(Role::kPharmacist));
     ASSERT_EQ(r.status, 200) << r.body;
-    for (const json& item : r.json()["items"]) {
+    const json body = r.json();  // kept alive: a range-for over a temporary's member dangles
+    for (const json& item : body["items"]) {
       EXPECT_NE(item["status"], "shipped");
       EXPECT_GE(item["age_s"].get<std::int64_t>(), 0);
       EXPECT_FALSE(item.contains("drug")) << "the work list carries no drug";
@@ -299,7 +300,8 @@ TEST(Claims, AControlledReplacementWaitsForAPharmacistsApproval) {
   const HttpResult queue = Client().Get("/v1/claims?limit=500", TokenOf(Role::kPharmacist));
   ASSERT_EQ(queue.status, 200);
   bool listed = false;
-  for (const json& item : queue.json()["items"]) listed = listed || item["id"] == claim;
+  const json queued = queue.json();
+  for (const json& item : queued["items"]) listed = listed || item["id"] == claim;
   EXPECT_TRUE(listed);
   EXPECT_EQ(Client().Get("/v1/claims", TokenOf(Role::kAgent)).status, 403);
   EXPECT_EQ(Client().Get("/v1/claims?status=lost", TokenOf(Role::kPharmacist)).status, 400);

@@ -294,7 +294,8 @@ TEST(StaffingDay, DaylightSavingDaysHaveFortySixAndFiftyIntervals) {
   const HttpResult spring = Staffing("?date=2026-03-08&queue=representative");
   ASSERT_EQ(spring.status, 200) << spring.body;
   EXPECT_EQ(spring.json()["intervals"].size(), 46u);
-  for (const Json& i : spring.json()["intervals"]) EXPECT_NE(i["local_time"], "02:00") << "a skipped hour";
+  const Json spring_day = spring.json();  // kept alive: a range-for over a temporary's member dangles
+  for (const Json& i : spring_day["intervals"]) EXPECT_NE(i["local_time"], "02:00") << "a skipped hour";
 
   const HttpResult fall = Staffing("?date=2026-11-01&queue=representative");
   ASSERT_EQ(fall.status, 200) << fall.body;
