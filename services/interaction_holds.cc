@@ -95,7 +95,7 @@ Result<Screening> ScreenDrug(Connection& c, const std::string& member_id, const 
   return s;
 }
 
-Result<std::string> Record(WriteContext& w, const PhiVault& vault, const Caller& caller, const Screening& s,
+Result<std::string> Record(WriteContext& w, const PhiVault& vault, const Caller& caller, const RefillScreening& s,
                            const std::string& member_id, const std::string& rx_number, const std::string& order_id,
                            const char* screened_for, Instant now) {
   const std::string id = NewId();
@@ -105,7 +105,7 @@ Result<std::string> Record(WriteContext& w, const PhiVault& vault, const Caller&
                   "severity, findings_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   {Value(id), Value(member_id), Value(rx_number), order_id.empty() ? Value() : Value(order_id),
                    Value(screened_for), Value(s.status), s.severity.empty() ? Value() : Value(s.severity),
-                   Value(vault.Seal(kTable, id, "findings", s.findings.dump())), Value(at), Value(at)}));
+                   Value(vault.Seal(kTable, id, "findings", s.findings_json)), Value(at), Value(at)}));
   RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "interaction.screen", "interaction_hold", id, member_id,
                                            s.status == "open" ? "held" : s.status)));
   return id;
@@ -129,11 +129,15 @@ Status CheckReason(const std::string& reason, std::size_t max_chars) {
 
 }  // namespace
 
-Status ScreenRefillOrder(WriteContext& w, const PhiVault& vault, const Caller& caller, OrderRecord& order,
-                         Instant now) {
-  RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> rx, PrescriptionService::Load(w.conn, order.rx_number));
-  if (!rx) return MakeError("store_error", "order without its prescription");
-  RXD_ASSIGN_OR_RETURN(Screening s, ScreenDrug(w.conn, order.member_id, order.rx_number, rx->rx.drug.name));
+Result<RefillScreening> ScreenRefill(Connection& c, const std::string& rx_number) {
+  RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> rx, PrescriptionService::Load(c, rx_number));
+  if (!rx) return RefillScreening{};
+  RXD_ASSIGN_OR_RETURN(Screening s, ScreenDrug(c, rx->member_id, rx_number, rx->rx.drug.name));
+  return RefillScreening{.status = s.status, .severity = s.severity, .findings_json = s.findings.dump()};
+}
+
+Status ScreenRefillOrder(WriteContext& w, const PhiVault& vault, const Caller& caller, OrderRecord& order, Instant now,
+                         const RefillScreening& s) {
   if (s.status.empty()) return OkStatus();
   RXD_TRY(Record(w, vault, caller, s, order.member_id, order.rx_number, order.id, "refill", now));
   if (s.status != "open") return OkStatus();
@@ -155,8 +159,9 @@ Status ScreenRefillOrder(WriteContext& w, const PhiVault& vault, const Caller& c
 
 Status ScreenNewPrescription(WriteContext& w, const PhiVault& vault, const Caller& caller, const PrescriptionRecord& rx,
                              Instant now) {
-  RXD_ASSIGN_OR_RETURN(Screening s, ScreenDrug(w.conn, rx.member_id, rx.rx_number, rx.rx.drug.name));
-  if (s.status.empty()) return OkStatus();
+  RXD_ASSIGN_OR_RETURN(Screening found, ScreenDrug(w.conn, rx.member_id, rx.rx_number, rx.rx.drug.name));
+  if (found.status.empty()) return OkStatus();
+  const RefillScreening s{.status = found.status, .severity = found.severity, .findings_json = found.findings.dump()};
   RXD_TRY(Record(w, vault, caller, s, rx.member_id, rx.rx_number, "", "prescription", now));
   return OkStatus();
 }

@@ -3,8 +3,10 @@
 // shipped table of domain/interaction_table.h), and the pharmacists' queue of
 // the holds it makes.
 //
-//   // In OrderService::RequestRefill's transaction, once the order row exists:
-//   RXD_TRY(ScreenRefillOrder(w, vault_, caller, order, now));  // a major finding: order.status = in_review
+//   // In OrderService::RequestRefill: screened before its transaction, recorded in it
+//   // once the order row exists:
+//   RXD_ASSIGN_OR_RETURN(RefillScreening s, store.Read([&](Connection& c) { return ScreenRefill(c, rx_number); }));
+//   RXD_TRY(ScreenRefillOrder(w, vault_, caller, order, now, s));  // in the order's transaction; major: in_review
 //   // In OrderService::Apply, before the state machine runs:
 //   RXD_ASSIGN_OR_RETURN(guards.interaction_hold, OrderHasOpenInteractionHold(w.conn, order_id));
 //   // The pharmacist's side:
@@ -70,11 +72,25 @@ struct InteractionHold {
   std::string updated_at;
 };
 
-// Screens a refill order's drug inside the transaction that created the order
+// What screening a refill's drug found, before anything is recorded.
+struct RefillScreening {
+  std::string status;  // "" (nothing found), open, advisory, unscreened
+  std::string severity;
+  std::string findings_json;
+};
+
+// Screens the refill of `rx_number` against its member's other active
+// prescriptions, on a read connection before the order's transaction, so the
+// store's one writer thread only records the outcome. An Rx that is not there
+// screens as nothing found (the order's own checks refuse it).
+Result<RefillScreening> ScreenRefill(Connection& c, const std::string& rx_number);
+
+// Records a refill's screening inside the transaction that created the order
 // (order row and its created event written). A major finding opens a hold and
 // moves the order to in_review (updating `order`); others are recorded as
 // advisory or unscreened. Audited in the same transaction.
-Status ScreenRefillOrder(WriteContext& w, const PhiVault& vault, const Caller& caller, OrderRecord& order, Instant now);
+Status ScreenRefillOrder(WriteContext& w, const PhiVault& vault, const Caller& caller, OrderRecord& order, Instant now,
+                         const RefillScreening& screening);
 
 // Screens a newly entered prescription inside the transaction that inserted it.
 // A major finding opens a hold on the prescription (no order yet).

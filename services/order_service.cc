@@ -64,6 +64,10 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
   const Date today = zone_.LocalDate(now);
   OrderRecord order;
   std::optional<Error> refusal;
+  // Interaction screening reads the member's medicines: done here, on a read
+  // connection, so the one writer thread only records what it found.
+  RXD_ASSIGN_OR_RETURN(RefillScreening screening,
+                       store_.Read([&](Connection& c) { return ScreenRefill(c, request.rx_number); }));
   RXD_TRY(store_.Write([&](WriteContext& w) -> Status {
     RXD_ASSIGN_OR_RETURN(std::optional<PrescriptionRecord> rx, PrescriptionService::Load(w.conn, request.rx_number));
     const Status own = rx ? members_.CheckOwnership(w.conn, caller, rx->member_id) : OkStatus();
@@ -122,7 +126,7 @@ Result<OrderRecord> OrderService::RequestRefill(const Caller& caller, const Refi
                         "'received', ?, ?)",
                         {Value(NewId()), Value(order.id), Value(order.created_at), Value(caller.principal.user_id)}));
     RXD_TRY(w.audit.Append(w.conn, MakeAudit(caller, now, "refill.create", "order", order.id, order.member_id)));
-    RXD_TRY(ScreenRefillOrder(w, vault_, caller, order, now));  // a major interaction holds it (interaction_holds.h)
+    RXD_TRY(ScreenRefillOrder(w, vault_, caller, order, now, screening));  // a major interaction holds it
     // Refills are confirmed at once (PRODUCT.md §8), sent after this commits.
     RXD_TRY(QueueNotification(w.conn, {.member_id = order.member_id, .template_id = "refill_confirmed",
                                        .params = {{"reference", order.reference}}}));
