@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "domain/enum_names.h"
+
 namespace rxdesk {
 namespace {
 
@@ -30,20 +32,6 @@ constexpr std::array<SwitchTransition, 5> kTransitions = {{
     {MailOrderSwitchStatus::kRequested, MailOrderSwitchEvent::kCancel, MailOrderSwitchStatus::kCancelled},
     {MailOrderSwitchStatus::kSentToPrescriber, MailOrderSwitchEvent::kCancel, MailOrderSwitchStatus::kCancelled},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::string_view, N>& names, Enum value) {
-  const auto i = static_cast<unsigned>(value);
-  return i < N ? names[i] : std::string_view("unknown");
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> ParseName(const std::array<std::string_view, N>& names, std::string_view text) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == text) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

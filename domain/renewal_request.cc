@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "domain/enum_names.h"
+
 namespace rxdesk {
 namespace {
 
@@ -27,20 +29,6 @@ constexpr std::array<RenewalTransition, 5> kTransitions = {{
     {RenewalStatus::kRequested, RenewalEvent::kCancel, RenewalStatus::kCancelled},
     {RenewalStatus::kSent, RenewalEvent::kCancel, RenewalStatus::kCancelled},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::string_view, N>& names, Enum value) {
-  const auto i = static_cast<unsigned>(value);
-  return i < N ? names[i] : std::string_view("unknown");
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> ParseName(const std::array<std::string_view, N>& names, std::string_view text) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == text) return static_cast<Enum>(i);
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
