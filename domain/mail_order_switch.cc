@@ -44,8 +44,7 @@ std::optional<MailOrderSwitchEvent> ParseMailOrderSwitchEvent(std::string_view t
   return ParseName<MailOrderSwitchEvent>(kEventNames, text);
 }
 
-Status CheckMailOrderSwitchEligibility(const MailOrderSwitchCandidate& candidate,
-                                       const MailOrderSwitchPolicy& policy) {
+Status CheckMailOrderSwitchEligibility(const MailOrderSwitchCandidate& candidate, const MailOrderSwitchPolicy& policy) {
   if (candidate.days_supply <= 0) return InvalidField("days_supply", "must be a positive number of days");
   if (static_cast<unsigned>(candidate.schedule) > static_cast<unsigned>(Schedule::kV)) {
     return InvalidField("schedule", "must be none, II, III, IV or V");
@@ -90,9 +89,9 @@ Result<MailOrderSwitchStatus> TransitionMailOrderSwitch(MailOrderSwitchStatus cu
   for (const SwitchTransition& t : kTransitions) {
     if (t.from == current && t.event == event) return t.to;
   }
-  return MakeError(std::string(kInvalidTransition),
-                   "event '" + std::string(ToString(event)) + "' is not allowed when the request is " +
-                       std::string(ToString(current)))
+  return MakeError(std::string(kInvalidTransition), "event '" + std::string(ToString(event)) +
+                                                        "' is not allowed when the request is " +
+                                                        std::string(ToString(current)))
       .With("status", std::string(ToString(current)))
       .With("event", std::string(ToString(event)));
 }
